@@ -1,0 +1,545 @@
+r"""Every activation, written once against the array API.
+
+Each function below is the math of one activation: it receives ``x`` already checked and in
+its working dtype (see ``_dtypes``) and the parameters already validated. The decorator
+registers its spec and returns the public function, whose signature and defaults come from
+that spec.
+
+Two rules shape every formula:
+
+* the kink: ``x > 0`` strictly selects the positive branch, so automatic differentiation
+  through ``where`` gives relu'(0) = 0, leaky'(0) = alpha, elu'(0) = alpha, relu6'(6) = 0;
+* NaN propagates forward, while its gradient follows the same rule (NaN is not > 0). That is
+  why relu writes NaN as a constant (``where(x <= 0, 0, nan)``) instead of passing ``x``
+  through, and why elu feeds ``expm1`` a ``where`` (the "double where"), so that the branch
+  not taken cannot put ``inf * 0 = nan`` into the gradient.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+from ._apply import public_function
+from ._dtypes import dtype_name, is_integer, is_unsigned
+from ._namespace import as_array, device
+from ._random import uniform
+from ._spec import (
+    ActivationSpec,
+    Param,
+    Properties,
+    Reference,
+    boolean,
+    finite_number,
+    integer,
+    register,
+    unit_interval,
+)
+
+#: SELU's constants (Klambauer et al. 2017), as every framework spells them.
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
+SELU_SCALE_ALPHA = 1.7580993408473768599402175208123
+
+
+def activation(derivative=None, **fields):
+    """Register the decorated math as an activation and return its public function."""
+
+    def decorate(forward):
+        spec = ActivationSpec(name=forward.__name__, forward=forward, derivative=derivative, **fields)
+        return public_function(register(spec), forward.__doc__)
+
+    return decorate
+
+
+def _constant(xp, x, value):
+    return xp.asarray(value, dtype=x.dtype, device=device(xp, x))
+
+
+def _zero_or_nan(xp, x):
+    """0 where ``x <= 0``, NaN where ``x`` is NaN (for integers, plain 0)."""
+    zero = _constant(xp, x, 0)
+    if is_integer(dtype_name(x.dtype)):
+        return zero
+    return xp.where(x <= 0, zero, _constant(xp, x, math.nan))
+
+
+def _step(xp, x, low, high):
+    """The derivative of a piece that is linear with slope 1: 1 where ``x > 0``, else ``low``."""
+    return xp.where(x > 0, _constant(xp, x, high), low if not isinstance(low, numbers.Real) else _constant(xp, x, low))
+
+
+def _relu_derivative(x, xp):
+    return _step(xp, x, 0, 1)
+
+
+@activation(
+    derivative=_relu_derivative,
+    output_derivative=_relu_derivative,  # y > 0 exactly where x > 0
+    params=(),
+    formula=r"\max(x, 0) = \begin{cases} x & x > 0 \\ 0 & x \le 0 \end{cases}",
+    derivative_formula=r"\begin{cases} 1 & x > 0 \\ 0 & x \le 0 \end{cases}",
+    properties=Properties(bounded=False, monotone=True, zero_centred=False, saturating=False),
+    reference=Reference(
+        "Nair & Hinton 2010, Rectified Linear Units Improve Restricted Boltzmann Machines (ICML)",
+        "https://www.cs.toronto.edu/~hinton/absps/reluICML.pdf",
+    ),
+    kinks=(0.0,),
+    keeps_integers=True,
+)
+def relu(x, xp):
+    r"""Rectified linear unit: :math:`\max(x, 0)`.
+
+    relu(-0.0) is +0.0, NaN stays NaN, integers keep their dtype, and relu'(0) = 0.
+
+    {args}
+
+    Returns:
+        an array of the same shape, dtype and library as ``x``.
+
+    Examples:
+        >>> import numpy as np, rectifiers as rf
+        >>> rf.relu(np.array([1.0, -0.5, 3.4, -2.1, 0.0, -6.5], dtype=np.float32))
+        array([1. , 0. , 3.4, 0. , 0. , 0. ], dtype=float32)
+        >>> rf.relu(np.array([-3, 0, 7], dtype=np.int8))
+        array([0, 0, 7], dtype=int8)
+    """
+    if is_unsigned(dtype_name(x.dtype)):
+        return xp.asarray(x, copy=True)
+    return xp.where(x > 0, x, _zero_or_nan(xp, x))
+
+
+def _relu6_derivative(x, xp):
+    return xp.where((x > 0) & (x < 6), _constant(xp, x, 1), _constant(xp, x, 0))
+
+
+@activation(
+    derivative=_relu6_derivative,
+    output_derivative=_relu6_derivative,  # 0 < y < 6 exactly where 0 < x < 6
+    params=(),
+    formula=r"\min(\max(x, 0), 6)",
+    derivative_formula=r"\begin{cases} 1 & 0 < x < 6 \\ 0 & \text{otherwise} \end{cases}",
+    properties=Properties(bounded=True, monotone=True, zero_centred=False, saturating=True),
+    reference=Reference(
+        "Krizhevsky 2010, Convolutional Deep Belief Networks on CIFAR-10",
+        "https://www.cs.toronto.edu/~kriz/conv-cifar10-aug2010.pdf",
+    ),
+    kinks=(0.0, 6.0),
+    keeps_integers=True,
+)
+def relu6(x, xp):
+    r"""ReLU capped at 6: :math:`\min(\max(x, 0), 6)`.
+
+    relu6'(0) = relu6'(6) = 0; integers keep their dtype (unsigned ones included).
+
+    {args}
+
+    Returns:
+        an array of the same shape, dtype and library as ``x``.
+
+    Examples:
+        >>> import numpy as np, rectifiers as rf
+        >>> rf.relu6(np.array([-3.0, 0.1, 6.0, 8.0], dtype=np.float32))
+        array([0. , 0.1, 6. , 6. ], dtype=float32)
+        >>> rf.relu6(np.array([0, 5, 200], dtype=np.uint8))
+        array([0, 5, 6], dtype=uint8)
+    """
+    six = _constant(xp, x, 6)
+    if is_unsigned(dtype_name(x.dtype)):
+        # Compared through a signed view: PyTorch has no ordering on its wide unsigned types,
+        # and a value that wraps negative is >= 2**31, so it clips to 6 as it should.
+        signed = xp.astype(x, xp.int64)
+        return xp.where((signed >= 0) & (signed < 6), x, six)
+    return xp.where(x > 0, xp.where(x < 6, x, six), _zero_or_nan(xp, x))
+
+
+def _leaky_relu_derivative(x, xp, alpha):
+    return _step(xp, x, alpha, 1)
+
+
+_ALPHA_SLOPE = "the slope for x <= 0 (any finite real; alpha > 1 and alpha < 0 work as written)."
+
+_LINEAR = Properties(bounded=False, monotone=True, zero_centred=True, saturating=False)
+_LEAKY_FORMULA = r"\begin{cases} x & x > 0 \\ \alpha x & x \le 0 \end{cases}"
+_LEAKY_DERIVATIVE = r"\begin{cases} 1 & x > 0 \\ \alpha & x \le 0 \end{cases}"
+
+
+@activation(
+    derivative=_leaky_relu_derivative,
+    output_derivative=_leaky_relu_derivative,  # for alpha >= 0, y > 0 exactly where x > 0
+    output_derivative_valid=lambda params: params["alpha"] >= 0,
+    params=(Param("alpha", 0.2, finite_number, _ALPHA_SLOPE),),
+    formula=_LEAKY_FORMULA,
+    derivative_formula=_LEAKY_DERIVATIVE,
+    properties=_LINEAR,
+    reference=Reference(
+        "Maas, Hannun & Ng 2013, Rectifier Nonlinearities Improve Neural Network Acoustic Models",
+        "https://ai.stanford.edu/~amaas/papers/relu_hybrid_icml2013_final.pdf",
+    ),
+    kinks=(0.0,),
+)
+def leaky_relu(x, xp, alpha):
+    r"""Leaky ReLU: :math:`x` for :math:`x > 0`, :math:`\alpha x` otherwise.
+
+    For :math:`0 \le \alpha \le 1` it equals the branch-free
+    :math:`\tfrac{1}{2}(1+\alpha)x + \tfrac{1}{2}(1-\alpha)|x|`, which costs several passes over
+    memory; this select is one. leaky_relu'(0) = alpha. Integers return a float
+    (see the dtype policy).
+
+    {args}
+
+    Returns:
+        an array of the same shape and library as ``x``, of its float dtype.
+
+    Examples:
+        >>> import numpy as np, rectifiers as rf
+        >>> x = np.array([1.0, -0.5, 3.4, -2.1, 0.0, -6.5], dtype=np.float32)
+        >>> rf.leaky_relu(x, alpha=0.01)
+        array([ 1.   , -0.005,  3.4  , -0.021,  0.   , -0.065], dtype=float32)
+        >>> rf.leaky_relu(x)  # float32(0.2) * -6.5 rounds to -1.3000001, as in every framework
+        array([ 1.       , -0.1      ,  3.4      , -0.42     ,  0.       ,
+               -1.3000001], dtype=float32)
+    """
+    return xp.where(x > 0, x, alpha * x)
+
+
+def _slope_array(x, xp, alpha):
+    """``alpha`` as an array of ``x``'s library and working dtype that broadcasts against ``x``."""
+    if isinstance(alpha, numbers.Real) and not isinstance(alpha, bool):
+        return alpha
+    _, alpha = as_array(alpha)
+    name = dtype_name(alpha.dtype)
+    if name == "bool" or name.startswith("complex") or not hasattr(alpha, "shape"):
+        raise TypeError(f"rectifiers.prelu: alpha must be a real number or real array. Received: alpha of dtype {name}")
+    shape, alpha_shape = tuple(x.shape), tuple(alpha.shape)
+    if not _broadcasts_into(alpha_shape, shape):
+        raise ValueError(
+            f"rectifiers.prelu: alpha must broadcast against x without changing its shape. "
+            f"Received: alpha of shape {alpha_shape} for x of shape {shape}"
+        )
+    alpha = xp.astype(xp.asarray(alpha, device=device(xp, x)), x.dtype, copy=False)
+    finite = _concrete(xp.all(xp.isfinite(alpha)))
+    if finite is False:
+        raise ValueError("rectifiers.prelu: alpha must be finite. Received: an alpha with inf or nan")
+    return alpha
+
+
+def _broadcasts_into(small, shape) -> bool:
+    if len(small) > len(shape):
+        return False
+    return all(a in (1, b) for a, b in zip(reversed(small), reversed(shape)))
+
+
+def _concrete(value):
+    """``bool(value)``, or ``None`` while tracing (``jax.jit``, ``tf.function``), where it is unknown."""
+    try:
+        return bool(value)
+    except Exception:  # a tracer: the value is only known at run time
+        return None
+
+
+def _finite_or_array(value):
+    if isinstance(value, numbers.Real):
+        return finite_number(value)
+    return None  # arrays are checked against x when applied
+
+
+def _prelu_derivative(x, xp, alpha):
+    return _step(xp, x, _slope_array(x, xp, alpha), 1)
+
+
+@activation(
+    derivative=_prelu_derivative,
+    output_derivative=_prelu_derivative,  # valid where every slope is >= 0 (the caller checks)
+    params=(
+        Param(
+            "alpha",
+            check=_finite_or_array,
+            doc="the learnable slope(s) for x <= 0: a float, or an array that broadcasts against x "
+            "(per channel of NCHW input: shape (C, 1, 1)).",
+            kind="positional-only",
+            init=0.25,  # He et al. 2015
+        ),
+    ),
+    formula=_LEAKY_FORMULA,
+    derivative_formula=_LEAKY_DERIVATIVE,
+    properties=_LINEAR,
+    reference=Reference(
+        "He, Zhang, Ren & Sun 2015, Delving Deep into Rectifiers: Surpassing Human-Level "
+        "Performance on ImageNet Classification",
+        "https://arxiv.org/abs/1502.01852",
+    ),
+    kinks=(0.0,),
+)
+def prelu(x, xp, alpha):
+    r"""Parametric ReLU: leaky ReLU whose slope :math:`\alpha` is learned.
+
+    ``alpha`` broadcasts against ``x`` (NumPy rules) and may not enlarge it. Gradients flow
+    to ``alpha`` as well as to ``x``. prelu'(0) = alpha.
+
+    {args}
+
+    Returns:
+        an array of the same shape and library as ``x``, of its float dtype.
+
+    Examples:
+        >>> import numpy as np, rectifiers as rf
+        >>> x = np.array([1.0, -0.5, 3.4, -2.1, 0.0, -6.5], dtype=np.float32)
+        >>> rf.prelu(x, 0.25)
+        array([ 1.   , -0.125,  3.4  , -0.525,  0.   , -1.625], dtype=float32)
+        >>> rf.prelu(np.array([[-1.0], [-1.0]]), np.array([[0.1], [0.2]]))
+        array([[-0.1],
+               [-0.2]])
+    """
+    return xp.where(x > 0, x, _slope_array(x, xp, alpha) * x)
+
+
+def _rrelu_slope(x, xp, lower, upper, training, seed):
+    if not training:
+        return (lower + upper) / 2
+    return uniform(xp, x, lower, upper, seed)
+
+
+def _rrelu_derivative(x, xp, lower, upper, training, seed):
+    return _step(xp, x, _rrelu_slope(x, xp, lower, upper, training, seed), 1)
+
+
+def _ordered_bounds(params) -> str | None:
+    if params["lower"] > params["upper"]:
+        return f"lower must be <= upper. Received: lower={params['lower']!r}, upper={params['upper']!r}"
+    return None
+
+
+@activation(
+    derivative=_rrelu_derivative,
+    output_derivative=_rrelu_derivative,  # slopes lie in [0, 1], so y > 0 exactly where x > 0
+    params=(
+        Param("lower", 1 / 8, unit_interval, "the smallest random slope, in [0, 1]."),
+        Param("upper", 1 / 3, unit_interval, "the largest random slope, in [lower, 1]."),
+        Param("training", False, boolean, "draw one slope per element (True) or use the mean slope (False).", kind="keyword", hyper=False),
+        Param("seed", None, None, "an int (the same slopes on every call), None (fresh slopes), or the library's "
+              "generator: numpy.random.Generator, torch.Generator, a JAX key, tf.random.Generator.", kind="keyword", hyper=False),
+    ),
+    check=_ordered_bounds,
+    formula=r"\begin{cases} x & x > 0 \\ a x & x \le 0 \end{cases},\quad a \sim U(l, u) \text{ in training},\ a = \tfrac{l+u}{2} \text{ otherwise}",
+    derivative_formula=r"\begin{cases} 1 & x > 0 \\ a & x \le 0 \end{cases}",
+    properties=_LINEAR,
+    reference=Reference(
+        "Xu, Wang, Chen & Li 2015, Empirical Evaluation of Rectified Activations in Convolutional Network",
+        "https://arxiv.org/abs/1505.00853",
+    ),
+    kinks=(0.0,),
+)
+def rrelu(x, xp, lower, upper, training, seed):
+    r"""Randomized leaky ReLU: a random slope per element in training, the mean slope otherwise.
+
+    In training each element draws :math:`a \sim U(l, u)` (x = 0 included: its output is 0,
+    its derivative is its slope); the same ``seed`` gives the same slopes on every call, so a
+    backward pass can regenerate them. In evaluation the slope is :math:`(l + u) / 2`.
+
+    {args}
+
+    Returns:
+        an array of the same shape and library as ``x``, of its float dtype.
+
+    Examples:
+        >>> import numpy as np, rectifiers as rf
+        >>> rf.rrelu(np.array([-2.0, -1.0, 0.0, 1.0, 2.0]), 0.1, 0.2)
+        array([-0.3 , -0.15,  0.  ,  1.  ,  2.  ])
+        >>> y = rf.rrelu(np.full(4, -1.0), training=True, seed=0)
+        >>> bool(np.all((-y >= 1 / 8) & (-y < 1 / 3)))
+        True
+    """
+    return xp.where(x > 0, x, _rrelu_slope(x, xp, lower, upper, training, seed) * x)
+
+
+def _negative_part(xp, x):
+    """``x`` where ``x <= 0`` (NaN included), 0 elsewhere: keeps exp/expm1 finite on the branch not taken."""
+    return xp.where(x > 0, _constant(xp, x, 0), x)
+
+
+def _elu_derivative(x, xp, alpha):
+    return xp.where(x > 0, _constant(xp, x, 1), alpha * xp.exp(_negative_part(xp, x)))
+
+
+@activation(
+    derivative=_elu_derivative,
+    output_derivative=lambda y, xp, alpha: xp.where(y > 0, _constant(xp, y, 1), y + alpha),
+    output_derivative_valid=lambda params: params["alpha"] >= 0,
+    params=(Param("alpha", 1.0, finite_number, "the scale of the negative saturation, -alpha."),),
+    formula=r"\begin{cases} x & x > 0 \\ \alpha (e^x - 1) & x \le 0 \end{cases}",
+    derivative_formula=r"\begin{cases} 1 & x > 0 \\ \alpha e^x & x \le 0 \end{cases}",
+    properties=Properties(bounded=False, monotone=True, zero_centred=True, saturating=False),
+    reference=Reference(
+        "Clevert, Unterthiner & Hochreiter 2015, Fast and Accurate Deep Network Learning by "
+        "Exponential Linear Units (ELUs)",
+        "https://arxiv.org/abs/1511.07289",
+    ),
+    kinks=(0.0,),
+)
+def elu(x, xp, alpha):
+    r"""Exponential linear unit: :math:`x` for :math:`x > 0`, :math:`\alpha(e^x - 1)` otherwise.
+
+    Computed with ``expm1`` and a double ``where``: elu(+inf) = +inf with a finite gradient,
+    elu'(0) = alpha.
+
+    {args}
+
+    Returns:
+        an array of the same shape and library as ``x``, of its float dtype.
+
+    Examples:
+        >>> import numpy as np, rectifiers as rf
+        >>> rf.elu(np.array([1.0, -0.5, 0.0, -6.5], dtype=np.float32))
+        array([ 1.        , -0.39346933,  0.        , -0.99849653], dtype=float32)
+    """
+    return xp.where(x > 0, x, alpha * xp.expm1(_negative_part(xp, x)))
+
+
+def _selu_derivative(x, xp):
+    return xp.where(x > 0, _constant(xp, x, SELU_SCALE), SELU_SCALE_ALPHA * xp.exp(_negative_part(xp, x)))
+
+
+@activation(
+    derivative=_selu_derivative,
+    output_derivative=lambda y, xp: xp.where(y > 0, _constant(xp, y, SELU_SCALE), y + SELU_SCALE_ALPHA),
+    params=(),
+    formula=r"\lambda \begin{cases} x & x > 0 \\ \alpha (e^x - 1) & x \le 0 \end{cases},"
+    r"\quad \lambda \approx 1.0507,\ \alpha \approx 1.6733",
+    derivative_formula=r"\lambda \begin{cases} 1 & x > 0 \\ \alpha e^x & x \le 0 \end{cases}",
+    properties=Properties(bounded=False, monotone=True, zero_centred=True, saturating=False),
+    reference=Reference(
+        "Klambauer, Unterthiner, Mayr & Hochreiter 2017, Self-Normalizing Neural Networks",
+        "https://arxiv.org/abs/1706.02515",
+    ),
+    kinks=(0.0,),
+)
+def selu(x, xp):
+    r"""Scaled exponential linear unit: :math:`\lambda\,\mathrm{elu}_\alpha(x)` with the fixed
+    constants of Klambauer et al. (``SELU_SCALE``, ``SELU_ALPHA``).
+
+    selu'(0) = lambda * alpha, as in PyTorch and JAX (TensorFlow gives lambda).
+
+    {args}
+
+    Returns:
+        an array of the same shape and library as ``x``, of its float dtype.
+
+    Examples:
+        >>> import numpy as np, rectifiers as rf
+        >>> rf.selu(np.array([1.0, -0.5, 0.0], dtype=np.float32))
+        array([ 1.050701  , -0.69175816,  0.        ], dtype=float32)
+    """
+    return xp.where(x > 0, SELU_SCALE * x, SELU_SCALE_ALPHA * xp.expm1(_negative_part(xp, x)))
+
+
+def _sigmoid_derivative(x, xp):
+    s = sigmoid_math(x, xp)
+    return s * (1 - s)
+
+
+def sigmoid_math(x, xp):
+    # exp of -|x| only, so nothing overflows; -|x| is written with where so that d/dx is right at 0.
+    e = xp.exp(xp.where(x >= 0, -x, x))
+    return xp.where(x >= 0, 1 / (1 + e), e / (1 + e))
+
+
+_SATURATING = Properties(bounded=True, monotone=True, zero_centred=False, saturating=True)
+
+
+@activation(
+    derivative=_sigmoid_derivative,
+    output_derivative=lambda y, xp: y * (1 - y),
+    params=(),
+    formula=r"\frac{1}{1 + e^{-x}}",
+    derivative_formula=r"\sigma(x)\,(1 - \sigma(x))",
+    properties=_SATURATING,
+    reference=Reference("LeCun, Bottou, Orr & Müller 1998, Efficient BackProp", "https://doi.org/10.1007/3-540-49430-8_2"),
+)
+def sigmoid(x, xp):
+    r"""Logistic sigmoid :math:`1 / (1 + e^{-x})`, evaluated without overflow for any x.
+
+    {args}
+
+    Returns:
+        an array of the same shape and library as ``x``, of its float dtype.
+
+    Examples:
+        >>> import numpy as np, rectifiers as rf
+        >>> rf.sigmoid(np.array([0.0, 1.0, -20.0], dtype=np.float32))
+        array([5.0000000e-01, 7.3105860e-01, 2.0611537e-09], dtype=float32)
+    """
+    return sigmoid_math(x, xp)
+
+
+def _tanh_derivative(x, xp):
+    t = xp.tanh(x)
+    return 1 - t * t
+
+
+@activation(
+    derivative=_tanh_derivative,
+    output_derivative=lambda y, xp: 1 - y * y,
+    params=(),
+    formula=r"\tanh x = \frac{e^x - e^{-x}}{e^x + e^{-x}}",
+    derivative_formula=r"1 - \tanh^2 x",
+    properties=Properties(bounded=True, monotone=True, zero_centred=True, saturating=True),
+    reference=Reference("LeCun, Bottou, Orr & Müller 1998, Efficient BackProp", "https://doi.org/10.1007/3-540-49430-8_2"),
+)
+def tanh(x, xp):
+    r"""Hyperbolic tangent, the zero-centred saturating baseline.
+
+    {args}
+
+    Returns:
+        an array of the same shape and library as ``x``, of its float dtype.
+
+    Examples:
+        >>> import numpy as np, rectifiers as rf
+        >>> rf.tanh(np.array([0.0, 1.0, -20.0], dtype=np.float32))
+        array([ 0.       ,  0.7615942, -1.       ], dtype=float32)
+    """
+    return xp.tanh(x)
+
+
+@activation(
+    params=(Param("axis", -1, integer, "the axis the probabilities sum to 1 along."),),
+    formula=r"\frac{e^{x_i - \max_j x_j}}{\sum_k e^{x_k - \max_j x_j}}",
+    derivative_formula=r"\frac{\partial y_i}{\partial x_j} = y_i (\delta_{ij} - y_j)",
+    properties=_SATURATING,
+    reference=Reference(
+        "Bridle 1990, Probabilistic Interpretation of Feedforward Classification Network Outputs",
+        "https://doi.org/10.1007/978-3-642-76153-9_28",
+    ),
+)
+def softmax(x, xp, axis):
+    r"""Softmax along ``axis``, shifted by the maximum so that finite input never overflows.
+
+    A 0-d input is treated as one element (its softmax is 1); +inf gives NaN, as in PyTorch
+    and JAX.
+
+    {args}
+
+    Returns:
+        an array of the same shape and library as ``x``, of its float dtype.
+
+    Examples:
+        >>> import numpy as np, rectifiers as rf
+        >>> rf.softmax(np.array([-1.0, 0.0, 1.0], dtype=np.float32))
+        array([0.09003057, 0.24472846, 0.66524094], dtype=float32)
+        >>> rf.softmax(np.array([1000.0, 1000.0]))
+        array([0.5, 0.5])
+    """
+    ndim = len(x.shape)
+    if ndim == 0:
+        return softmax_math(xp.reshape(x, (1,)), xp, 0)[0]
+    if not -ndim <= axis < ndim:
+        raise ValueError(f"rectifiers.softmax: axis must lie in [{-ndim}, {ndim}) for a {ndim}-d array. Received: axis={axis}")
+    if any(n == 0 for n in x.shape):
+        return x * 1
+    return softmax_math(x, xp, axis)
+
+
+def softmax_math(x, xp, axis):
+    e = xp.exp(x - xp.max(x, axis=axis, keepdims=True))
+    return e / xp.sum(e, axis=axis, keepdims=True)

@@ -1,0 +1,72 @@
+"""Which array library an input belongs to, and the little glue each library needs.
+
+The math never branches on the library: it sees an array-API namespace ``xp``. This module
+finds it (array-api-compat for NumPy, PyTorch, JAX and array_api_strict; our own thin
+namespace for TensorFlow, which array-api-compat does not take) and holds the three things
+the standard does not cover: devices, naming scopes and random numbers. No framework is
+imported here unless the caller already passed one of its arrays.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+
+import array_api_compat
+import numpy as np
+
+
+def _is_tensorflow(x) -> bool:
+    tf = sys.modules.get("tensorflow")
+    return tf is not None and isinstance(x, (tf.Tensor, tf.Variable))
+
+
+def as_array(x):
+    """Return ``(xp, x)``: the namespace of ``x`` and ``x`` as one of its arrays.
+
+    Python scalars and sequences become NumPy arrays.
+    """
+    if _is_tensorflow(x):
+        from . import _tensorflow_namespace as xp
+
+        return xp, xp.asarray(x)
+    if not array_api_compat.is_array_api_obj(x):
+        x = np.asarray(x)
+    return array_api_compat.array_namespace(x), x
+
+
+def library(xp) -> str:
+    """A short name for the library behind ``xp``: numpy, torch, jax, tensorflow, array_api_strict."""
+    if array_api_compat.is_numpy_namespace(xp):
+        return "numpy"
+    if array_api_compat.is_torch_namespace(xp):
+        return "torch"
+    if array_api_compat.is_jax_namespace(xp):
+        return "jax"
+    if array_api_compat.is_array_api_strict_namespace(xp):
+        return "array_api_strict"
+    return getattr(xp, "LIBRARY", xp.__name__)
+
+
+def device(xp, x):
+    return None if library(xp) == "tensorflow" else array_api_compat.device(x)
+
+
+def name_scope(xp, name: str | None):
+    """The library's naming or profiling scope for ``name``; a no-op where it has none."""
+    if name is None:
+        return contextlib.nullcontext()
+    lib = library(xp)
+    if lib == "torch":
+        import torch
+
+        return torch.profiler.record_function(name)
+    if lib == "jax":
+        import jax
+
+        return jax.named_scope(name)
+    if lib == "tensorflow":
+        import tensorflow as tf
+
+        return tf.name_scope(name)
+    return contextlib.nullcontext()

@@ -1,0 +1,205 @@
+"""ActivationSpec and the registry: the one place that knows each activation's name,
+parameters (defaults and validation), formula, derivative, properties and paper.
+
+Everything else (the public functions, the bindings, tests, docs, CLI choices) enumerates
+``REGISTRY``; nothing restates a default or a check.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import math
+import numbers
+from collections.abc import Callable
+from typing import Any
+
+REQUIRED = inspect.Parameter.empty
+
+
+@dataclasses.dataclass(frozen=True)
+class Param:
+    """One parameter of an activation.
+
+    ``check(value)`` returns ``None`` if the value is fine, else the exception to raise
+    (``TypeError`` or ``ValueError``) with what is accepted as its message. ``kind`` is how it is passed in the functional API: ``"positional"`` (positional or
+    keyword, after ``x``), ``"positional-only"`` or ``"keyword"``.
+    """
+
+    name: str
+    default: Any = REQUIRED
+    check: Callable[[Any], Exception | None] | None = None
+    doc: str = ""
+    kind: str = "positional"
+    hyper: bool = True  # a hyperparameter a layer stores (False for call options such as seed)
+    init: Any = None  # where the parameter is learned (prelu's alpha): the layers' initial value
+
+    def validate(self, value, function: str):
+        problem = self.check(value) if self.check is not None else None
+        if problem is not None:
+            raise type(problem)(
+                f"rectifiers.{function}: {self.name} {problem}. Received: {self.name}={value!r}"
+            )
+
+
+@dataclasses.dataclass(frozen=True)
+class Properties:
+    """Shape properties textbooks argue about.
+
+    bounded: the output is bounded on both sides. monotone: non-decreasing (for the default
+    parameters). zero_centred: outputs take both signs, so a layer's mean can sit near zero.
+    saturating: the gradient vanishes for large positive inputs.
+    """
+
+    bounded: bool
+    monotone: bool
+    zero_centred: bool
+    saturating: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class Reference:
+    citation: str
+    url: str
+
+
+@dataclasses.dataclass(frozen=True)
+class ActivationSpec:
+    """Everything the project knows about one activation.
+
+    ``forward(x, xp, **params)`` and ``derivative(x, xp, **params)`` are the math, written once
+    against the array API; they receive ``x`` already checked and in its working dtype, and the
+    parameters already validated. ``derivative`` is ``None`` for activations that are not
+    elementwise (softmax).
+    """
+
+    name: str
+    forward: Callable
+    derivative: Callable | None
+    params: tuple[Param, ...]
+    formula: str
+    derivative_formula: str
+    properties: Properties
+    reference: Reference
+    kinks: tuple[float, ...] = ()
+    # f'(x) from y = f(x) alone, so a backward pass can keep the output instead of the input;
+    # ``output_derivative_valid(params)`` says for which parameters that is exact.
+    output_derivative: Callable | None = None
+    output_derivative_valid: Callable[[dict], bool] = lambda params: True
+    keeps_integers: bool = False
+    check: Callable[[dict], str | None] | None = None  # checks across parameters
+
+    @property
+    def elementwise(self) -> bool:
+        return self.derivative is not None
+
+    @property
+    def example_params(self) -> dict:
+        """Defaults, with learnable parameters at their initial value: a valid call for demos and tests."""
+        return {p.name: p.init if p.default is REQUIRED else p.default for p in self.params if p.hyper}
+
+    @property
+    def defaults(self) -> dict:
+        """The hyperparameters with their defaults (required ones left out)."""
+        return {p.name: p.default for p in self.params if p.hyper and p.default is not REQUIRED}
+
+    def signature(self) -> inspect.Signature:
+        """The functional API's signature: ``(x, /, <params>, *, name=None)``."""
+        kinds = {
+            "positional-only": inspect.Parameter.POSITIONAL_ONLY,
+            "positional": inspect.Parameter.POSITIONAL_OR_KEYWORD,
+            "keyword": inspect.Parameter.KEYWORD_ONLY,
+        }
+        parameters = [inspect.Parameter("x", inspect.Parameter.POSITIONAL_ONLY)]
+        parameters += [inspect.Parameter(p.name, kinds[p.kind], default=p.default) for p in self.params]
+        parameters.append(inspect.Parameter("name", inspect.Parameter.KEYWORD_ONLY, default=None))
+        return inspect.Signature(parameters)
+
+    def resolve(self, **params) -> dict:
+        """Fill in defaults and validate; raise ``TypeError``/``ValueError`` naming what was received.
+
+        >>> get("leaky_relu").resolve()
+        {'alpha': 0.2}
+        >>> get("rrelu").resolve(lower=0.5, upper=0.25)
+        Traceback (most recent call last):
+        ...
+        ValueError: rectifiers.rrelu: lower must be <= upper. Received: lower=0.5, upper=0.25
+        """
+        known = {p.name: p for p in self.params}
+        unknown = sorted(set(params) - set(known))
+        if unknown:
+            accepted = ", ".join(known) or "none"
+            raise TypeError(
+                f"rectifiers.{self.name} got unexpected parameters {unknown}. "
+                f"Accepted parameters: {accepted}."
+            )
+        resolved = {}
+        for p in self.params:
+            value = params.get(p.name, p.default)
+            if value is REQUIRED:
+                raise TypeError(f"rectifiers.{self.name} is missing its required parameter {p.name!r}.")
+            p.validate(value, self.name)
+            resolved[p.name] = value
+        message = self.check(resolved) if self.check is not None else None
+        if message is not None:
+            raise ValueError(f"rectifiers.{self.name}: {message}")
+        return resolved
+
+
+REGISTRY: dict[str, ActivationSpec] = {}
+
+
+def register(spec: ActivationSpec) -> ActivationSpec:
+    if spec.name in REGISTRY:
+        raise ValueError(f"An activation named {spec.name!r} is already registered.")
+    REGISTRY[spec.name] = spec
+    return spec
+
+
+def get(name: str) -> ActivationSpec:
+    """The spec of the activation called ``name``.
+
+    >>> get("elu").defaults
+    {'alpha': 1.0}
+    """
+    if isinstance(name, ActivationSpec):
+        return name
+    try:
+        return REGISTRY[name]
+    except (KeyError, TypeError):
+        raise ValueError(
+            f"Unknown activation. Received: name={name!r}. Accepted: {', '.join(REGISTRY)}."
+        ) from None
+
+
+def names() -> tuple[str, ...]:
+    """Every registered activation name, in registration order."""
+    return tuple(REGISTRY)
+
+
+# Validators: each returns None, or the exception that says what is accepted.
+
+
+def finite_number(value) -> Exception | None:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return TypeError("must be a real number")
+    if not math.isfinite(value):
+        return ValueError("must be finite")
+    return None
+
+
+def unit_interval(value) -> Exception | None:
+    problem = finite_number(value)
+    if problem is None and not 0 <= value <= 1:
+        return ValueError("must lie in [0, 1]")
+    return problem
+
+
+def integer(value) -> Exception | None:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        return TypeError("must be an int")
+    return None
+
+
+def boolean(value) -> Exception | None:
+    return None if isinstance(value, bool) else TypeError("must be True or False")
