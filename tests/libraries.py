@@ -28,6 +28,8 @@ class Library:
     make: Callable  # (numpy array) -> native array of the same dtype
     to_numpy: Callable  # native array -> numpy array
     grad: Callable | None = None  # (f, numpy float array) -> d/dx sum(f(x)) as numpy
+    flushes_subnormals: bool = False  # XLA and TF on CPU run with FTZ/DAZ: subnormals read and write as 0
+    default_float: str = "float64"  # what the library's default float dtype is in this suite
 
     @property
     def installed(self) -> bool:
@@ -113,9 +115,21 @@ _NO_16_BIT = tuple(d for d in REAL_DTYPES if d not in ("float16", "bfloat16"))
 LIBRARIES = (
     Library("numpy", "numpy", REAL_DTYPES, lambda a: a.copy(), np.asarray),
     Library("array_api_strict", "array_api_strict", _NO_16_BIT, _strict_make, _strict_to_numpy),
-    Library("torch", "torch", REAL_DTYPES, _torch_make, _torch_to_numpy, _torch_grad),
-    Library("jax", "jax", REAL_DTYPES, _jax_make, np.asarray, _jax_grad),
-    Library("tensorflow", "tensorflow", REAL_DTYPES, _tf_make, lambda t: t.numpy(), _tf_grad),
+    Library(
+        "torch", "torch", REAL_DTYPES, _torch_make, _torch_to_numpy, _torch_grad, default_float="float32"
+    ),
+    # jax_enable_x64 is on in this suite, so JAX's default float is float64
+    Library("jax", "jax", REAL_DTYPES, _jax_make, np.asarray, _jax_grad, flushes_subnormals=True),
+    Library(
+        "tensorflow",
+        "tensorflow",
+        REAL_DTYPES,
+        _tf_make,
+        lambda t: t.numpy(),
+        _tf_grad,
+        flushes_subnormals=True,
+        default_float="float32",
+    ),
 )
 
 AUTODIFF_LIBRARIES = tuple(lib for lib in LIBRARIES if lib.grad is not None)
@@ -123,3 +137,12 @@ AUTODIFF_LIBRARIES = tuple(lib for lib in LIBRARIES if lib.grad is not None)
 
 def library_params(libraries=LIBRARIES):
     return [lib.param() for lib in libraries]
+
+
+def flush_subnormals(a, dtype):
+    """``a`` (float64) with values that are subnormal in ``dtype``'s working precision set to a
+    zero of the same sign (16-bit floats are computed in float32, where theirs are normal)."""
+    if np.dtype(dtype).itemsize == 2:
+        dtype = np.float32
+    tiny = float(ml_dtypes.finfo(dtype).smallest_normal)
+    return np.where(np.abs(a) < tiny, np.copysign(0.0, a), a)

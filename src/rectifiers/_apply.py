@@ -4,7 +4,7 @@ the parameters, and call the spec's math once."""
 from __future__ import annotations
 
 from ._dtypes import check_real, float_dtype_for, is_integer, working_dtype
-from ._namespace import as_array, device, name_scope
+from ._namespace import as_array, as_result, device, name_scope
 from ._spec import REGISTRY, REQUIRED, ActivationSpec, get
 
 
@@ -14,10 +14,12 @@ def _run(spec: ActivationSpec, math, x, params: dict, name, keep_integers: bool)
     resolved = spec.resolve(**params)
     with name_scope(xp, name):
         if keep_integers and is_integer(dtype):
-            return math(x, xp, **resolved)
-        out = float_dtype_for(xp, x.dtype, device(xp, x))
-        y = math(xp.astype(x, working_dtype(xp, out), copy=False), xp, **resolved)
-        return xp.astype(y, out, copy=False)
+            return as_result(xp, math(x, xp, **resolved))
+        where = device(xp, x)
+        out = float_dtype_for(xp, x.dtype, where)
+        work = working_dtype(xp, out, wide=spec.rounds_once, device=where)
+        y = math(xp.astype(x, work, copy=False), xp, **resolved)
+        return as_result(xp, xp.astype(y, out, copy=False))
 
 
 def evaluate(spec: ActivationSpec, x, params: dict, name=None):
@@ -49,7 +51,7 @@ def derivative(name, x, /, **params):
 
 
 def _args_section(spec: ActivationSpec) -> str:
-    lines = ["Args:", "    x: array of any of the 12 real dtypes (NumPy, PyTorch, JAX, TensorFlow, array API)."]
+    lines = ["Args:", "    x: an array of a real dtype (NumPy, PyTorch, JAX, TensorFlow, array API)."]
     for p in spec.params:
         default = "" if p.default is REQUIRED else f" Default: ``{p.default!r}``."
         lines.append(f"    {p.name}: {p.doc}{default}")

@@ -3,8 +3,12 @@
 Every activation accepts the 12 real dtypes that ``tf.nn.relu`` lists and refuses the rest
 (bool, complex, strings, objects) with a ``TypeError``.
 
-* Floats (float16, bfloat16, float32, float64) come back in their own dtype.
-  16-bit floats are computed in float32 and rounded once, as PyTorch's CPU kernels do.
+* Floats (float16, bfloat16, float32, float64) come back in their own dtype. Piecewise-linear
+  activations compute 16-bit floats in float32 and other floats in their own dtype (one multiply
+  at most: within 1 ulp, and bit-identical to the frameworks). Activations built on exp, expm1
+  or tanh compute in float64 wherever the library has it and round once, so float16, bfloat16
+  and float32 results are within 1 ulp of the exact value whatever the library's own
+  float32 ``expm1`` does.
 * Integers keep their dtype under relu and relu6 (piecewise-integral functions). Every other
   activation returns a float: the library's default float dtype, widened to float64 for 32- and
   64-bit integers wherever the library has float64, so int64 never silently becomes float32.
@@ -71,6 +75,12 @@ def float_dtype_for(xp, dtype, device=None):
     return default
 
 
-def working_dtype(xp, dtype):
-    """The dtype the math runs in: float32 for the 16-bit floats, the dtype itself otherwise."""
+def working_dtype(xp, dtype, wide: bool = False, device=None):
+    """The dtype the math runs in for results of float ``dtype``.
+
+    ``wide``: float64 where the library has it (then rounded once). Otherwise float32 for the
+    16-bit floats and the dtype itself for the others.
+    """
+    if wide and has_float64(xp, device):
+        return xp.float64
     return xp.float32 if dtype_name(dtype) in ("float16", "bfloat16") else dtype

@@ -66,7 +66,9 @@ def _zero_or_nan(xp, x):
 
 def _step(xp, x, low, high):
     """The derivative of a piece that is linear with slope 1: 1 where ``x > 0``, else ``low``."""
-    return xp.where(x > 0, _constant(xp, x, high), low if not isinstance(low, numbers.Real) else _constant(xp, x, low))
+    if isinstance(low, numbers.Real):
+        low = _constant(xp, x, low)
+    return xp.where(x > 0, _constant(xp, x, high), low)
 
 
 def _relu_derivative(x, xp):
@@ -210,7 +212,9 @@ def _slope_array(x, xp, alpha):
     _, alpha = as_array(alpha)
     name = dtype_name(alpha.dtype)
     if name == "bool" or name.startswith("complex") or not hasattr(alpha, "shape"):
-        raise TypeError(f"rectifiers.prelu: alpha must be a real number or real array. Received: alpha of dtype {name}")
+        raise TypeError(
+            f"rectifiers.prelu: alpha must be a real number or real array. Received: alpha of dtype {name}"
+        )
     shape, alpha_shape = tuple(x.shape), tuple(alpha.shape)
     if not _broadcasts_into(alpha_shape, shape):
         raise ValueError(
@@ -227,7 +231,7 @@ def _slope_array(x, xp, alpha):
 def _broadcasts_into(small, shape) -> bool:
     if len(small) > len(shape):
         return False
-    return all(a in (1, b) for a, b in zip(reversed(small), reversed(shape)))
+    return all(a in (1, b) for a, b in zip(reversed(small), reversed(shape), strict=False))
 
 
 def _concrete(value):
@@ -316,12 +320,27 @@ def _ordered_bounds(params) -> str | None:
     params=(
         Param("lower", 1 / 8, unit_interval, "the smallest random slope, in [0, 1]."),
         Param("upper", 1 / 3, unit_interval, "the largest random slope, in [lower, 1]."),
-        Param("training", False, boolean, "draw one slope per element (True) or use the mean slope (False).", kind="keyword", hyper=False),
-        Param("seed", None, None, "an int (the same slopes on every call), None (fresh slopes), or the library's "
-              "generator: numpy.random.Generator, torch.Generator, a JAX key, tf.random.Generator.", kind="keyword", hyper=False),
+        Param(
+            "training",
+            False,
+            boolean,
+            "draw one slope per element (True) or use the mean slope (False).",
+            kind="keyword",
+            hyper=False,
+        ),
+        Param(
+            "seed",
+            None,
+            None,
+            "an int (the same slopes on every call), None (fresh slopes), or the library's generator: "
+            "numpy.random.Generator, torch.Generator, a JAX key, tf.random.Generator.",
+            kind="keyword",
+            hyper=False,
+        ),
     ),
     check=_ordered_bounds,
-    formula=r"\begin{cases} x & x > 0 \\ a x & x \le 0 \end{cases},\quad a \sim U(l, u) \text{ in training},\ a = \tfrac{l+u}{2} \text{ otherwise}",
+    formula=r"\begin{cases} x & x > 0 \\ a x & x \le 0 \end{cases},"
+    r"\quad a \sim U(l, u) \text{ in training},\ a = \tfrac{l+u}{2} \text{ otherwise}",
     derivative_formula=r"\begin{cases} 1 & x > 0 \\ a & x \le 0 \end{cases}",
     properties=_LINEAR,
     reference=Reference(
@@ -369,6 +388,7 @@ def _elu_derivative(x, xp, alpha):
     params=(Param("alpha", 1.0, finite_number, "the scale of the negative saturation, -alpha."),),
     formula=r"\begin{cases} x & x > 0 \\ \alpha (e^x - 1) & x \le 0 \end{cases}",
     derivative_formula=r"\begin{cases} 1 & x > 0 \\ \alpha e^x & x \le 0 \end{cases}",
+    rounds_once=True,
     properties=Properties(bounded=False, monotone=True, zero_centred=True, saturating=False),
     reference=Reference(
         "Clevert, Unterthiner & Hochreiter 2015, Fast and Accurate Deep Network Learning by "
@@ -407,6 +427,7 @@ def _selu_derivative(x, xp):
     formula=r"\lambda \begin{cases} x & x > 0 \\ \alpha (e^x - 1) & x \le 0 \end{cases},"
     r"\quad \lambda \approx 1.0507,\ \alpha \approx 1.6733",
     derivative_formula=r"\lambda \begin{cases} 1 & x > 0 \\ \alpha e^x & x \le 0 \end{cases}",
+    rounds_once=True,
     properties=Properties(bounded=False, monotone=True, zero_centred=True, saturating=False),
     reference=Reference(
         "Klambauer, Unterthiner, Mayr & Hochreiter 2017, Self-Normalizing Neural Networks",
@@ -428,19 +449,24 @@ def selu(x, xp):
     Examples:
         >>> import numpy as np, rectifiers as rf
         >>> rf.selu(np.array([1.0, -0.5, 0.0], dtype=np.float32))
-        array([ 1.050701  , -0.69175816,  0.        ], dtype=float32)
+        array([ 1.050701 , -0.6917582,  0.       ], dtype=float32)
     """
     return xp.where(x > 0, SELU_SCALE * x, SELU_SCALE_ALPHA * xp.expm1(_negative_part(xp, x)))
 
 
+def _exp_minus_abs(xp, x):
+    """exp(-|x|): never overflows. -|x| is written with where so that its derivative at 0 is right."""
+    return xp.exp(xp.where(x >= 0, -x, x))
+
+
 def _sigmoid_derivative(x, xp):
-    s = sigmoid_math(x, xp)
-    return s * (1 - s)
+    # e / (1 + e)^2 with e = exp(-|x|): sigma * (1 - sigma) without its cancellation for large x
+    e = _exp_minus_abs(xp, x)
+    return e / ((1 + e) * (1 + e))
 
 
 def sigmoid_math(x, xp):
-    # exp of -|x| only, so nothing overflows; -|x| is written with where so that d/dx is right at 0.
-    e = xp.exp(xp.where(x >= 0, -x, x))
+    e = _exp_minus_abs(xp, x)
     return xp.where(x >= 0, 1 / (1 + e), e / (1 + e))
 
 
@@ -453,6 +479,7 @@ _SATURATING = Properties(bounded=True, monotone=True, zero_centred=False, satura
     params=(),
     formula=r"\frac{1}{1 + e^{-x}}",
     derivative_formula=r"\sigma(x)\,(1 - \sigma(x))",
+    rounds_once=True,
     properties=_SATURATING,
     reference=Reference("LeCun, Bottou, Orr & Müller 1998, Efficient BackProp", "https://doi.org/10.1007/3-540-49430-8_2"),
 )
@@ -473,8 +500,10 @@ def sigmoid(x, xp):
 
 
 def _tanh_derivative(x, xp):
-    t = xp.tanh(x)
-    return 1 - t * t
+    # sech^2 x = (2e / (1 + e^2))^2 with e = exp(-|x|): 1 - tanh^2 x without its cancellation
+    e = _exp_minus_abs(xp, x)
+    sech = 2 * e / (1 + e * e)
+    return sech * sech
 
 
 @activation(
@@ -483,6 +512,7 @@ def _tanh_derivative(x, xp):
     params=(),
     formula=r"\tanh x = \frac{e^x - e^{-x}}{e^x + e^{-x}}",
     derivative_formula=r"1 - \tanh^2 x",
+    rounds_once=True,
     properties=Properties(bounded=True, monotone=True, zero_centred=True, saturating=True),
     reference=Reference("LeCun, Bottou, Orr & Müller 1998, Efficient BackProp", "https://doi.org/10.1007/3-540-49430-8_2"),
 )
@@ -506,6 +536,7 @@ def tanh(x, xp):
     params=(Param("axis", -1, integer, "the axis the probabilities sum to 1 along."),),
     formula=r"\frac{e^{x_i - \max_j x_j}}{\sum_k e^{x_k - \max_j x_j}}",
     derivative_formula=r"\frac{\partial y_i}{\partial x_j} = y_i (\delta_{ij} - y_j)",
+    rounds_once=True,
     properties=_SATURATING,
     reference=Reference(
         "Bridle 1990, Probabilistic Interpretation of Feedforward Classification Network Outputs",
@@ -515,8 +546,7 @@ def tanh(x, xp):
 def softmax(x, xp, axis):
     r"""Softmax along ``axis``, shifted by the maximum so that finite input never overflows.
 
-    A 0-d input is treated as one element (its softmax is 1); +inf gives NaN, as in PyTorch
-    and JAX.
+    A 0-d input is one element (its softmax is 1); +inf gives NaN, as in PyTorch and JAX.
 
     {args}
 
@@ -526,7 +556,7 @@ def softmax(x, xp, axis):
     Examples:
         >>> import numpy as np, rectifiers as rf
         >>> rf.softmax(np.array([-1.0, 0.0, 1.0], dtype=np.float32))
-        array([0.09003057, 0.24472846, 0.66524094], dtype=float32)
+        array([0.09003057, 0.24472848, 0.66524094], dtype=float32)
         >>> rf.softmax(np.array([1000.0, 1000.0]))
         array([0.5, 0.5])
     """
@@ -534,7 +564,10 @@ def softmax(x, xp, axis):
     if ndim == 0:
         return softmax_math(xp.reshape(x, (1,)), xp, 0)[0]
     if not -ndim <= axis < ndim:
-        raise ValueError(f"rectifiers.softmax: axis must lie in [{-ndim}, {ndim}) for a {ndim}-d array. Received: axis={axis}")
+        raise ValueError(
+            f"rectifiers.softmax: axis must lie in [{-ndim}, {ndim}) for a {ndim}-d array. "
+            f"Received: axis={axis}"
+        )
     if any(n == 0 for n in x.shape):
         return x * 1
     return softmax_math(x, xp, axis)

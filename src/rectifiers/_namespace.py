@@ -35,6 +35,11 @@ def as_array(x):
     return array_api_compat.array_namespace(x), x
 
 
+def as_result(xp, y):
+    """NumPy ufuncs return NumPy scalars for 0-d input; give back a 0-d array, as it came in."""
+    return np.asarray(y) if isinstance(y, np.generic) else y
+
+
 def library(xp) -> str:
     """A short name for the library behind ``xp``: numpy, torch, jax, tensorflow, array_api_strict."""
     if array_api_compat.is_numpy_namespace(xp):

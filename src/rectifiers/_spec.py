@@ -22,8 +22,9 @@ class Param:
     """One parameter of an activation.
 
     ``check(value)`` returns ``None`` if the value is fine, else the exception to raise
-    (``TypeError`` or ``ValueError``) with what is accepted as its message. ``kind`` is how it is passed in the functional API: ``"positional"`` (positional or
-    keyword, after ``x``), ``"positional-only"`` or ``"keyword"``.
+    (``TypeError`` or ``ValueError``) with what is accepted as its message. ``kind`` is how it
+    is passed in the functional API: ``"positional"`` (positional or keyword, after ``x``),
+    ``"positional-only"`` or ``"keyword"``.
     """
 
     name: str
@@ -87,6 +88,7 @@ class ActivationSpec:
     output_derivative: Callable | None = None
     output_derivative_valid: Callable[[dict], bool] = lambda params: True
     keeps_integers: bool = False
+    rounds_once: bool = False  # computed in float64 where available, rounded once (see _dtypes)
     check: Callable[[dict], str | None] | None = None  # checks across parameters
 
     @property
