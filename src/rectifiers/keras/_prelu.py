@@ -96,7 +96,9 @@ class PReLU(Rectifier):
         )
 
     def call(self, inputs):
-        return evaluate(self.spec, inputs, {_ALPHA.name: keras.ops.convert_to_tensor(self.alpha)})
+        # .value is the backend's own variable/array (a tf.Variable on TensorFlow), which the core
+        # takes and differentiates; keras.ops.convert_to_tensor would hand back the Keras wrapper.
+        return evaluate(self.spec, inputs, {_ALPHA.name: self.alpha.value})
 
     def get_config(self):
         return {
