@@ -177,3 +177,17 @@ def test_layer_picks_the_named_class():
     assert isinstance(rk.layer("prelu"), rk.PReLU) and isinstance(rk.layer("rrelu", seed=1), rk.RReLU)
     assert isinstance(rk.layer("leaky_relu", alpha=0.3), rk.LeakyReLU)
     assert isinstance(rk.layer("tanh"), rk.Activation)
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16", "mixed_float16"])
+@pytest.mark.parametrize("cls", [rk.ELU, rk.PReLU, rk.RReLU])
+def test_layer_dtype_policies(cls, dtype):
+    """Keras casts the input to the compute dtype; the core keeps it (16-bit floats are computed
+    in float32 and rounded once), and PReLU's float32 slopes do not upcast the result."""
+    layer = cls(dtype=dtype)
+    y = layer(X, training=True)
+    compute = layer.compute_dtype
+    assert keras.backend.standardize_dtype(y.dtype) == compute
+    reference = rf._apply.evaluate(rf.get("elu"), X, {}) if cls is rk.ELU else None
+    if reference is not None:
+        np.testing.assert_allclose(to_numpy(y).astype("float32"), reference, rtol=1e-2)
