@@ -1,6 +1,8 @@
 """Every rectifiers Keras layer on the active backend: values and gradients equal the core's,
 kinks included; parameters come from and are validated by the spec; configs round-trip."""
 
+import inspect
+
 import keras
 import numpy as np
 import pytest
@@ -134,6 +136,9 @@ def test_defaults_come_from_the_spec():
         for key, value in rf.get(name).defaults.items():
             assert config[key] == value, (name, key)
     assert rk.LeakyReLU(0.1).get_config()["alpha"] == 0.1  # positional, as keras.layers.LeakyReLU
+    alpha = rf.get("leaky_relu").defaults["alpha"]
+    assert str(inspect.signature(rk.LeakyReLU)) == f"(alpha={alpha!r}, **kwargs)"
+    assert str(inspect.signature(rk.ReLU)) == "(**kwargs)"
 
 
 @pytest.mark.parametrize(

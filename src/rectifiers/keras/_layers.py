@@ -6,6 +6,8 @@ constructor arguments, defaults, docstring and config all come from the core spe
 
 from __future__ import annotations
 
+import inspect
+
 import keras
 
 from .._spec import get
@@ -57,6 +59,13 @@ def _doc(spec, class_name) -> str:
     )
 
 
+def _signature(spec) -> inspect.Signature:
+    """``(alpha=0.2, **kwargs)``: what ``help()`` and IDEs show for a generated layer."""
+    positional = inspect.Parameter.POSITIONAL_OR_KEYWORD
+    params = [inspect.Parameter(p.name, positional, default=p.default) for p in spec.params if p.hyper]
+    return inspect.Signature([*params, inspect.Parameter("kwargs", inspect.Parameter.VAR_KEYWORD)])
+
+
 def named(class_name: str, spec_name: str, base: type[Rectifier] = Rectifier):
     """Register ``class_name`` as the layer for ``spec_name``, generating it unless ``base`` is a
     hand-written class for that activation."""
@@ -66,6 +75,7 @@ def named(class_name: str, spec_name: str, base: type[Rectifier] = Rectifier):
         spec = get(spec_name)
         cls = type(class_name, (base,), {"spec_name": spec_name, "__doc__": _doc(spec, class_name)})
         cls.__module__ = __name__.rpartition(".")[0]
+        cls.__signature__ = _signature(spec)
         cls = keras.saving.register_keras_serializable(PACKAGE)(cls)
     _NAMED[spec_name] = cls
     return cls
