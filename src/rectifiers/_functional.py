@@ -295,7 +295,8 @@ def prelu(x, xp, alpha):
         array([[-0.1],
                [-0.2]])
     """
-    return xp.where(x > 0, x, _slope_array(x, xp, alpha) * x)
+    # alpha multiplies only the negative part, so that d/d alpha at x = +inf is 0, not 0 * inf = NaN
+    return xp.where(x > 0, x, _slope_array(x, xp, alpha) * _negative_part(xp, x))
 
 
 def _rrelu_slope(x, xp, lower, upper, training, seed):

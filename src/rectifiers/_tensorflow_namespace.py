@@ -17,6 +17,7 @@ exp = tf.math.exp
 expm1 = tf.math.expm1
 tanh = tf.math.tanh
 isnan = tf.math.is_nan
+isfinite = tf.math.is_finite
 reshape = tf.reshape
 broadcast_to = tf.broadcast_to
 
@@ -39,6 +40,10 @@ def where(condition, x1, x2, /):
 
 def max(x, /, *, axis=None, keepdims=False):
     return tf.math.reduce_max(x, axis=axis, keepdims=keepdims)
+
+
+def all(x, /, *, axis=None, keepdims=False):
+    return tf.math.reduce_all(x, axis=axis, keepdims=keepdims)
 
 
 def sum(x, /, *, axis=None, keepdims=False, dtype=None):

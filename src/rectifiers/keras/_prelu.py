@@ -1,0 +1,110 @@
+"""PReLU: the slope for x <= 0 is a learned weight."""
+
+from __future__ import annotations
+
+import numbers
+
+import keras
+
+from .._apply import evaluate
+from .._spec import get
+from ._base import PACKAGE, Rectifier
+
+_SPEC = get("prelu")
+_ALPHA = next(p for p in _SPEC.params if p.init is not None)
+
+
+def initializer(value):
+    """A float becomes ``Constant(value)``; anything else goes through ``keras.initializers.get``."""
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        problem = _ALPHA.check(value) if _ALPHA.check else None
+        if problem is not None:
+            raise type(problem)(f"PReLU: alpha_initializer {problem}. Received: alpha_initializer={value!r}")
+        return keras.initializers.Constant(float(value))
+    return keras.initializers.get(value)
+
+
+@keras.saving.register_keras_serializable(PACKAGE)
+class PReLU(Rectifier):
+    r"""Parametric ReLU (He et al. 2015): ``x`` for x > 0, ``alpha * x`` otherwise, with ``alpha`` learned.
+
+    Args:
+        alpha_initializer: a float (the initial slope; by default the core's, 0.25 as in He et
+            al.) or any Keras initializer (name, config dict or instance).
+        alpha_regularizer, alpha_constraint: as in ``keras.layers.PReLU``.
+        shared_axes: axes (counting the batch axis as 0, negative ones from the end) along
+            which one slope is shared, e.g. ``[1, 2]`` for one slope per channel of NHWC
+            images. By default one slope per element, as in Keras.
+
+    Unlike ``keras.layers.PReLU`` (gradient 0 at x = 0, slopes initialised to 0), the
+    gradient at x = 0 is alpha (the project's kink rule).
+
+    >>> import rectifiers.keras as rk
+    >>> rk.PReLU(shared_axes=[1, 2]).compute_output_shape((None, 8, 8, 3))
+    (None, 8, 8, 3)
+    """
+
+    spec_name = "prelu"
+
+    def __init__(
+        self,
+        alpha_initializer=_ALPHA.init,
+        alpha_regularizer=None,
+        alpha_constraint=None,
+        shared_axes=None,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        self.alpha_initializer = initializer(alpha_initializer)
+        self.alpha_regularizer = keras.regularizers.get(alpha_regularizer)
+        self.alpha_constraint = keras.constraints.get(alpha_constraint)
+        if shared_axes is None:
+            shared_axes = ()
+        elif isinstance(shared_axes, numbers.Integral):
+            shared_axes = (shared_axes,)
+        self.shared_axes = tuple(int(a) for a in shared_axes)
+
+    def _resolve(self, params):
+        if params:
+            raise TypeError(
+                "PReLU learns alpha; set its start with alpha_initializer. "
+                f"Received: {', '.join(sorted(params))}"
+            )
+        return {}
+
+    def build(self, input_shape):
+        ndim = len(input_shape)
+        shape = list(input_shape[1:])
+        for axis in self.shared_axes:
+            if not (1 <= axis < ndim or -ndim < axis < 0):
+                raise ValueError(
+                    f"PReLU: shared_axes must name non-batch axes of a {ndim}-d input, in [1, {ndim}) "
+                    f"or [{-ndim + 1}, -1]. Received: shared_axes={list(self.shared_axes)}"
+                )
+            shape[axis % ndim - 1] = 1
+        if any(n is None for n in shape):
+            raise ValueError(
+                f"PReLU needs a known size on every non-shared axis. Received: input shape "
+                f"{tuple(input_shape)}, shared_axes={list(self.shared_axes)}"
+            )
+        self.alpha = self.add_weight(
+            shape=tuple(shape),
+            name="alpha",
+            initializer=self.alpha_initializer,
+            regularizer=self.alpha_regularizer,
+            constraint=self.alpha_constraint,
+        )
+
+    def call(self, inputs):
+        # .value is the backend's own variable/array (a tf.Variable on TensorFlow), which the core
+        # takes and differentiates; keras.ops.convert_to_tensor would hand back the Keras wrapper.
+        return evaluate(self.spec, inputs, {_ALPHA.name: self.alpha.value})
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "alpha_initializer": keras.initializers.serialize(self.alpha_initializer),
+            "alpha_regularizer": keras.regularizers.serialize(self.alpha_regularizer),
+            "alpha_constraint": keras.constraints.serialize(self.alpha_constraint),
+            "shared_axes": list(self.shared_axes) or None,
+        }

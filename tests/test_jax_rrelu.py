@@ -1,0 +1,61 @@
+"""``rectifiers.jax.rrelu``: an explicit key draws the slopes, None gives the mean slope; pure
+under jit, vmap over keys, and grad uses the forward's slopes."""
+
+import numpy as np
+import pytest
+
+import rectifiers as rf
+
+jax = pytest.importorskip("jax")
+jnp = jax.numpy
+from rectifiers.jax import rrelu  # noqa: E402
+
+DEFAULTS = rf.get("rrelu").defaults
+X = -jnp.ones((512,), dtype="float32")
+
+
+def test_no_key_is_the_mean_slope():
+    mean = (DEFAULTS["lower"] + DEFAULTS["upper"]) / 2
+    np.testing.assert_allclose(np.asarray(rrelu(X)), -mean, rtol=1e-7)
+    np.testing.assert_allclose(np.asarray(rrelu(X, lower=0.2, upper=0.4)), -0.3, rtol=1e-7)
+
+
+def test_a_key_draws_one_slope_per_element_reproducibly():
+    key = jax.random.key(0)
+    slopes = -np.asarray(rrelu(X, key))
+    assert ((slopes >= DEFAULTS["lower"]) & (slopes < DEFAULTS["upper"])).all()
+    assert np.unique(slopes).size > 500 * 0.95
+    np.testing.assert_array_equal(-np.asarray(rrelu(X, key)), slopes)
+    assert not np.array_equal(-np.asarray(rrelu(X, jax.random.key(1))), slopes)
+    np.testing.assert_array_equal(-np.asarray(jax.jit(rrelu)(X, key)), slopes)  # jit: same draws
+    legacy = -np.asarray(rrelu(X, jax.random.PRNGKey(0)))
+    assert ((legacy >= DEFAULTS["lower"]) & (legacy < DEFAULTS["upper"])).all()
+
+
+def test_grad_uses_the_forward_slopes_zero_included():
+    key = jax.random.key(3)
+    x = jnp.zeros((64,), dtype="float32")
+    dx = jax.grad(lambda v: jnp.sum(rrelu(v, key)))(x)
+    slopes = -rrelu(-jnp.ones((64,), dtype="float32"), key)
+    np.testing.assert_array_equal(np.asarray(dx), np.asarray(slopes))
+    positive = jax.grad(lambda v: jnp.sum(rrelu(v, key)))(jnp.ones((64,), dtype="float32"))
+    np.testing.assert_array_equal(np.asarray(positive), 1.0)
+
+
+def test_vmap_over_keys_gives_each_row_its_slopes():
+    keys = jax.random.split(jax.random.key(0), 3)
+    rows = jax.vmap(rrelu)(jnp.broadcast_to(X[:8], (3, 8)), keys)
+    assert rows.shape == (3, 8)
+    assert len({tuple(np.asarray(r).tolist()) for r in rows}) == 3
+    np.testing.assert_array_equal(np.asarray(rows[1]), np.asarray(rrelu(X[:8], keys[1])))
+
+
+@pytest.mark.parametrize("key", [0, np.uint32(5), "key", jnp.zeros(3, dtype=jnp.uint32)])
+def test_a_key_that_is_not_a_prng_key_is_refused(key):
+    with pytest.raises(TypeError, match="JAX PRNG key.*Received: key="):
+        rrelu(X, key)
+
+
+def test_bounds_are_validated_by_the_core():
+    with pytest.raises(ValueError, match="lower must be <= upper"):
+        rrelu(X, lower=0.4, upper=0.2)

@@ -1,0 +1,89 @@
+"""The core on JAX under its transforms: ``jit``, ``vmap``, ``grad`` and ``jvp`` give the core's
+values and derivatives, the kink rule included, for every activation."""
+
+import numpy as np
+import pytest
+
+import rectifiers as rf
+from rectifiers._apply import evaluate
+
+jax = pytest.importorskip("jax")
+jnp = jax.numpy
+jax.config.update("jax_enable_x64", True)  # as tests/libraries.py does: float64 is tested too
+
+#: Kinks, signed zeros, relu6's cap, infinities and NaN.
+POINTS = np.array([-np.inf, -3.0, -1.0, -0.0, 0.0, 1e-8, 0.5, 6.0, 7.0, np.inf, np.nan])
+ELEMENTWISE = [name for name in rf.names() if rf.get(name).elementwise]
+DTYPES = ["float32", "float64"]
+
+
+def _fn(name):
+    spec = rf.get(name)
+    params = spec.example_params
+    return lambda x: evaluate(spec, x, params), params
+
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("name", ELEMENTWISE)
+def test_grad_and_jvp_equal_the_core_derivative(name, dtype):
+    f, params = _fn(name)
+    x = jnp.asarray(POINTS, dtype=dtype)
+    expected = rf.derivative(name, POINTS.astype(dtype), **params)
+    grad = jax.vmap(jax.grad(f))(x)
+    _, jvp = jax.jvp(f, (x,), (jnp.ones_like(x),))
+    for actual in (grad, jvp):
+        assert actual.dtype == x.dtype
+        atol = 1e-6 if dtype == "float32" else 0  # float32 autodiff of tanh/sigmoid rounds differently
+        np.testing.assert_allclose(np.asarray(actual), expected, rtol=1e-6, atol=atol)
+    if rf.get(name).kinks:  # at the kinks themselves the rule is exact, not approximate
+        kinks = np.isin(POINTS, (0.0, 6.0)) | np.isnan(POINTS)
+        np.testing.assert_array_equal(np.asarray(grad)[kinks], expected[kinks])
+
+
+@pytest.mark.parametrize(
+    ("name", "x", "expected"),
+    [("relu", 0.0, 0.0), ("relu6", 0.0, 0.0), ("relu6", 6.0, 0.0), ("leaky_relu", 0.0, 0.2),
+     ("elu", 0.0, 1.0), ("selu", 0.0, rf._functional.SELU_SCALE_ALPHA), ("relu", np.nan, 0.0),
+     ("leaky_relu", np.nan, 0.2)],
+)  # fmt: skip
+def test_the_kink_rule_under_grad(name, x, expected):
+    f, _ = _fn(name)
+    assert float(jax.grad(f)(jnp.float32(x))) == pytest.approx(expected, rel=1e-7)
+
+
+def test_elu_at_infinity_has_a_finite_gradient():
+    f, _ = _fn("elu")
+    assert float(f(jnp.float32(np.inf))) == np.inf
+    assert float(jax.grad(f)(jnp.float32(np.inf))) == 1.0
+
+
+@pytest.mark.parametrize("name", rf.names())
+def test_jit_and_vmap_agree_with_eager(name):
+    f, _ = _fn(name)
+    x = jnp.asarray(np.random.default_rng(0).standard_normal((4, 5)) * 4, dtype="float32")
+    eager = np.asarray(f(x))
+    np.testing.assert_array_equal(np.asarray(jax.jit(f)(x)), eager)
+    # rows are independent: elementwise, and softmax's default axis is the last one
+    np.testing.assert_allclose(np.asarray(jax.vmap(f)(x)), eager, rtol=1e-6)
+    jitted_grad = jax.jit(jax.grad(lambda v: jnp.sum(f(v) * jnp.arange(5.0, dtype="float32"))))(x)
+    assert jitted_grad.shape == x.shape and bool(jnp.all(jnp.isfinite(jitted_grad)))
+
+
+def test_prelu_alpha_is_differentiable_and_traceable():
+    x = jnp.array([[-2.0, 0.0, 3.0], [-1.0, -0.0, np.inf]], dtype="float32")
+    alpha = jnp.array([0.1, 0.2, 0.3], dtype="float32")
+
+    def loss(alpha, x):
+        return jnp.sum(rf.prelu(x, alpha))
+
+    dalpha, dx = jax.jit(jax.grad(loss, argnums=(0, 1)))(alpha, x)
+    np.testing.assert_array_equal(np.asarray(dalpha), [-3.0, 0.0, 0.0])  # +inf gives 0, not 0 * inf
+    expected = np.array([[0.1, 0.2, 1.0], [0.1, 0.2, 1.0]], dtype="float32")
+    np.testing.assert_array_equal(np.asarray(dx), expected)
+
+
+def test_integers_keep_their_dtype_under_jit():
+    x = jnp.array([-3, 0, 7], dtype=jnp.int8)
+    assert jax.jit(rf.relu)(x).dtype == jnp.int8
+    assert jax.jit(rf.relu6)(x).tolist() == [0, 0, 6]

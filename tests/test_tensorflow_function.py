@@ -1,0 +1,90 @@
+"""The core on tf.Tensor inside tf.function and under GradientTape: values, the kink rule for
+every activation, prelu's learned alpha, rrelu's generators, and unknown (None) dimensions."""
+
+import ml_dtypes
+import numpy as np
+import pytest
+
+import rectifiers as rf
+from rectifiers._apply import evaluate
+
+tf = pytest.importorskip("tensorflow")
+
+POINTS = np.array([-np.inf, -3.0, -1.0, -0.0, 0.0, 1e-8, 0.5, 6.0, 7.0, np.inf, np.nan])
+ELEMENTWISE = [name for name in rf.names() if rf.get(name).elementwise]
+TOLERANCE = {"float64": 1e-12, "float32": 1e-6, "float16": 1e-3, "bfloat16": 1e-2}
+
+
+def _value_and_grad(spec, x, params):
+    @tf.function(reduce_retracing=True)
+    def run(x):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = evaluate(spec, x, params)
+            total = tf.reduce_sum(tf.cast(y, tf.float64))
+        return y, tape.gradient(total, x)
+
+    return run(x)
+
+
+@pytest.mark.parametrize("dtype", list(TOLERANCE))
+@pytest.mark.parametrize("name", ELEMENTWISE)
+def test_gradient_in_tf_function_equals_the_core_derivative(name, dtype):
+    spec = rf.get(name)
+    params = spec.example_params
+    x = POINTS.astype(ml_dtypes.bfloat16 if dtype == "bfloat16" else dtype)
+    y, grad = _value_and_grad(spec, tf.constant(x), params)
+    assert y.dtype.name == dtype and grad.dtype.name == dtype
+    expected = rf.derivative(name, x, **params).astype("float64")
+    actual = tf.cast(grad, tf.float64).numpy()
+    tol = TOLERANCE[dtype]
+    np.testing.assert_allclose(actual, expected, rtol=tol, atol=tol)
+    if spec.kinks:  # at 0, 6 and NaN the rule is exact
+        at = np.isin(POINTS, (0.0, 6.0)) | np.isnan(POINTS)
+        np.testing.assert_array_equal(actual[at], expected[at])
+    np.testing.assert_allclose(
+        tf.cast(y, tf.float64).numpy(), evaluate(spec, x, params).astype("float64"), rtol=tol, atol=0
+    )
+
+
+def test_unknown_batch_dimension():
+    @tf.function(input_signature=[tf.TensorSpec([None, 3], tf.float32)])
+    def f(x):
+        return rf.leaky_relu(x, alpha=0.1) + rf.softmax(x) + rf.prelu(x, tf.constant([0.1, 0.2, 0.3]))
+
+    assert f.get_concrete_function().structured_outputs.shape.as_list() == [None, 3]
+    y = f(tf.constant([[-1.0, 0.0, 2.0]]))
+    assert y.shape == (1, 3)
+
+
+def test_prelu_alpha_variable_gets_its_gradient():
+    alpha = tf.Variable([0.1, 0.2, 0.3])
+    x = tf.constant([[-2.0, 0.0, 3.0], [-1.0, -0.5, np.inf]])
+
+    @tf.function
+    def step():
+        with tf.GradientTape() as tape:
+            y = tf.reduce_sum(rf.prelu(x, alpha))
+        return tape.gradient(y, alpha)
+
+    np.testing.assert_array_equal(step().numpy(), [-3.0, -0.5, 0.0])  # +inf contributes 0, not NaN
+
+
+def test_prelu_refuses_a_non_finite_alpha_eagerly():
+    with pytest.raises(ValueError, match="alpha must be finite"):
+        rf.prelu(tf.constant([-1.0]), tf.constant([np.nan]))
+
+
+def test_rrelu_with_tensorflow_generators():
+    x = -tf.ones([256])
+    generator = tf.random.Generator.from_seed(1)
+    compiled = tf.function(lambda x: rf.rrelu(x, training=True, seed=generator))
+    first, second = -compiled(x).numpy(), -compiled(x).numpy()
+    lower, upper = rf.get("rrelu").defaults.values()
+    assert ((first >= lower) & (first < upper)).all() and not np.array_equal(first, second)
+    seeded = [-rf.rrelu(x, training=True, seed=7).numpy() for _ in range(2)]
+    np.testing.assert_array_equal(*seeded)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = rf.rrelu(x, training=True, seed=7)
+    np.testing.assert_array_equal(tape.gradient(y, x).numpy(), seeded[0])
