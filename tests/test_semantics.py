@@ -181,3 +181,18 @@ def test_rrelu_accepts_library_generators():
 def test_name_is_accepted_everywhere():
     for name in rf.names():
         _call(name, SEED, name="scope")
+
+
+def test_jax_without_x64_returns_float32_for_integers():
+    """JAX without jax_enable_x64 has no float64: integers become its default float, float32."""
+    pytest.importorskip("jax")
+    import subprocess
+    import sys
+
+    code = (
+        "import jax.numpy as jnp, rectifiers as rf\n"
+        "x = jnp.array([-3, 2], dtype=jnp.int32)\n"
+        "print(rf.elu(x).dtype, rf.relu(x).dtype, rf.sigmoid(jnp.array([0.5], jnp.float32)).dtype)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["float32", "int32", "float32"]
