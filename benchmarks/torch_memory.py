@@ -115,23 +115,19 @@ def _rss(field):
     return 0
 
 
-def peak_bytes(model, x):
-    """Peak resident memory of one training step above the resident memory before it."""
+def measured_step(model, x):
+    """(seconds, peak resident bytes above the start) of one forward+backward step."""
     model.zero_grad(set_to_none=False)
     try:
         with open("/proc/self/clear_refs", "w") as f:
-            f.write("5")  # resets VmHWM
+            f.write("5")  # resets VmHWM, the peak resident memory
+        before = _rss("VmRSS")
     except OSError:
-        return float("nan")
-    before = _rss("VmRSS")
-    model(x).sum().backward()
-    return _rss("VmHWM") - before
-
-
-def step_time(model, x):
+        before = None
     t0 = time.perf_counter()
     model(x).sum().backward()
-    return time.perf_counter() - t0
+    seconds = time.perf_counter() - t0
+    return seconds, float("nan") if before is None else _rss("VmHWM") - before
 
 
 def _ratio(a, b):
@@ -148,13 +144,14 @@ def run(title, build, x, rounds):
         models = {label: build(act) for label, act in variants(name)}
         for m in models.values():
             m.load_state_dict(next(iter(models.values())).state_dict())
-            step_time(m, x)  # warm-up
+            measured_step(m, x)  # warm-up
         times = {label: [] for label in models}
         peaks = {label: [] for label in models}
         for _ in range(rounds):
             for label, m in models.items():
-                peaks[label].append(peak_bytes(m, x))
-                times[label].append(step_time(m, x))
+                seconds, peak = measured_step(m, x)
+                times[label].append(seconds)
+                peaks[label].append(peak)
         base_t, base_p = statistics.median(times["torch.nn"]), statistics.median(peaks["torch.nn"])
         for label, m in models.items():
             total, own, out = saved_bytes(m, x)
@@ -167,7 +164,7 @@ def run(title, build, x, rounds):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small shapes and one round (a smoke test)")
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)

@@ -60,10 +60,18 @@ def _forward(spec, x, weight, params, inplace):
     return (x.copy_(y) if inplace else y), None
 
 
-def _core_backward(spec, g, t, params, from_output):
-    """``g * f'`` from the core's array-API math, in the working dtype."""
+def _core_backward(spec, g, t, weight, params, from_output):
+    """``g * f'`` (and prelu's full-size weight gradient) from the core's array-API math.
+
+    Used where no native kernel fits, and for double backward: ATen's double-backward formulas
+    pick the positive branch at exactly 0 (``elu_double_backward`` tests ``y < 0``,
+    ``_prelu_kernel_backward``'s tests ``x >= 0``), the core's follow the kink rule.
+    """
+    if weight is not None:
+        positive = t > 0
+        return torch.where(positive, g, weight * g), torch.where(positive, torch.zeros_like(t), t * g)
     derivative = spec.output_derivative if from_output else spec.derivative
-    return (g * derivative(t.to(_work(t.dtype)), XP, **params)).to(g.dtype)
+    return (g * derivative(t.to(_work(t.dtype)), XP, **params)).to(g.dtype), None
 
 
 class Rectify(torch.autograd.Function):
@@ -97,8 +105,8 @@ class Rectify(torch.autograd.Function):
             gx = (g * _rrelu_noise(like, kept > 0, params)).to(g.dtype)
         else:
             native = (FROM_OUTPUT if keep == "output" else FROM_INPUT).get(spec.name)
-            if native is None:
-                gx = _core_backward(spec, g, kept, params, from_output=keep == "output")
+            if native is None or torch.is_grad_enabled():  # grad enabled: create_graph=True
+                gx, gw = _core_backward(spec, g, kept, weight, params, from_output=keep == "output")
             else:
                 gx, gw = native(g, kept, weight, params)
         if weight is not None and ctx.needs_input_grad[1]:

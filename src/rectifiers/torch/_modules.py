@@ -23,7 +23,7 @@ import inspect
 
 import torch
 
-from .. import _spec
+from .. import _spec as registry
 from .._spec import integer
 from ._rectify import rectify
 
@@ -70,7 +70,7 @@ class Activation(torch.nn.Module):
 
     def __init__(self, name, *, memory="auto", inplace=False, **options):
         super().__init__()
-        spec = _spec.get(name)
+        spec = registry.get(name)
         accepted = _options(spec)
         unknown = sorted(set(options) - set(accepted))
         if unknown:
@@ -87,9 +87,13 @@ class Activation(torch.nn.Module):
         # A dry run on an empty tensor: the core validates the parameters, the binding the options.
         rectify(spec, torch.empty(0), checked, memory=memory, inplace=inplace)
         self.name, self.options, self.memory, self.inplace = spec.name, given, memory, inplace
-        self._spec, self._calls = spec, 0
+        self._calls = 0
         if learned is not None:
             self.weight = torch.nn.Parameter(torch.full((given["num_parameters"],), float(given["init"])))
+
+    @property
+    def _spec(self):
+        return registry.get(self.name)
 
     def _params(self, x) -> dict:
         spec, params = self._spec, {k: v for k, v in self.options.items() if k not in _LAYOUT and k != "init"}
@@ -131,7 +135,7 @@ class Activation(torch.nn.Module):
 
 def _named(class_name: str, name: str):
     """A subclass of :class:`Activation` for ``name``, whose signature comes from the spec."""
-    spec = _spec.get(name)
+    spec = registry.get(name)
     positional = inspect.Parameter.POSITIONAL_OR_KEYWORD
     keyword = inspect.Parameter.KEYWORD_ONLY
     parameters = [inspect.Parameter("self", positional)]
