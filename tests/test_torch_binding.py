@@ -234,6 +234,7 @@ def test_named_modules_take_their_defaults_from_the_spec():
         (lambda: rt.RReLU(0.5, 0.25), ValueError, "Received: lower=0.5, upper=0.25"),
         (lambda: rt.RReLU(1.5), ValueError, "Received: lower=1.5"),
         (lambda: rt.PReLU(0), ValueError, "Received: num_parameters=0"),
+        (lambda: rt.RReLU(seed="a"), TypeError, "Received: seed='a'"),
         (lambda: rt.PReLU(init=math.nan), ValueError, "Received: alpha=nan"),
         (lambda: rt.Activation("swish"), ValueError, "Accepted: relu"),
         (lambda: rt.Activation("relu", alpha=1.0), TypeError, "Accepted:"),

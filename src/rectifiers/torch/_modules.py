@@ -84,6 +84,9 @@ class Activation(torch.nn.Module):
         if learned is not None:
             checked[learned.name] = given["init"]
             _check_layout(spec, given["num_parameters"], given["axis"])
+        if given.get("seed") is not None and integer(given["seed"]) is not None:
+            seed = given["seed"]
+            raise TypeError(f"rectifiers.torch.{spec.name}: seed must be an int or None. Received: {seed=!r}")
         # A dry run on an empty tensor: the core validates the parameters, the binding the options.
         rectify(spec, torch.empty(0), checked, memory=memory, inplace=inplace)
         self.name, self.options, self.memory, self.inplace = spec.name, given, memory, inplace
