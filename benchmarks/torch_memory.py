@@ -13,7 +13,8 @@ The loss is ``sum()``, which keeps nothing itself.
   fraction of one float32 copy of their outputs;
 * peak: the peak resident memory of one training step above the memory before it (Linux
   ``/proc/self/clear_refs``, with glibc's mmap threshold fixed), ours / torch.nn's;
-* time: the median forward+backward time over interleaved rounds, ours / torch.nn's.
+* time: the median forward+backward time (ms) over rounds in shuffled order, and the median
+  over rounds of ours / torch.nn's, each pair measured in the same round.
 
     python benchmarks/torch_memory.py           # the full run (a few minutes on 2 cores)
     python benchmarks/torch_memory.py --quick   # small shapes, one round: a smoke test
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import statistics
 import sys
 import time
@@ -149,27 +151,31 @@ def run(title, build, x, rounds):
             measured_step(m, x)  # warm-up
         times = {label: [] for label in models}
         peaks = {label: [] for label in models}
+        order = list(models)
         for _ in range(rounds):
-            for label, m in models.items():
-                seconds, peak = measured_step(m, x)
+            random.shuffle(order)
+            for label in order:
+                seconds, peak = measured_step(models[label], x)
                 times[label].append(seconds)
                 peaks[label].append(peak)
-        base_t, base_p = statistics.median(times["torch.nn"]), statistics.median(peaks["torch.nn"])
         for label, m in models.items():
             total, own, out = saved_bytes(m, x)
             t, p = statistics.median(times[label]), statistics.median(peaks[label])
+            # the median of per-round ratios: each pair ran back to back, under the same load
+            paired = statistics.median(a / b for a, b in zip(times[label], times["torch.nn"], strict=True))
             memory = f"{total / 2**20:>10.2f}{total / relu_saved:>8.2f}{own / out:>9.4f}"
-            speed = f"{p / 2**20:>10.1f}{_ratio(p, base_p):>8.2f}{t * 1e3:>9.1f}{t / base_t:>8.3f}"
+            speed = f"{p / 2**20:>10.1f}{_ratio(p, base_p):>8.2f}{t * 1e3:>9.1f}{paired:>8.3f}"
             print(f"{name:<11}{label:<10}{memory}{speed}")
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small shapes and one round (a smoke test)")
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
+    random.seed(0)
     rounds = 1 if args.quick else args.rounds
     batch, width = (16, 64) if args.quick else (512, 4096)
     side, images = (16, 4) if args.quick else (64, 64)
