@@ -158,6 +158,7 @@ def run(title, build, x, rounds):
                 seconds, peak = measured_step(models[label], x)
                 times[label].append(seconds)
                 peaks[label].append(peak)
+        base_p = statistics.median(peaks["torch.nn"])
         for label, m in models.items():
             total, own, out = saved_bytes(m, x)
             t, p = statistics.median(times[label]), statistics.median(peaks[label])
