@@ -16,6 +16,9 @@ The loss is ``sum()``, which keeps nothing itself.
 * time: the median forward+backward time (ms) over rounds in shuffled order, and the median
   over rounds of ours / torch.nn's, each pair measured in the same round.
 
+A last table times the activation alone (forward+backward on one MLP-sized tensor), where the
+implementations differ; in a whole step the matrix products dominate.
+
     python benchmarks/torch_memory.py           # the full run (a few minutes on 2 cores)
     python benchmarks/torch_memory.py --quick   # small shapes, one round: a smoke test
 """
@@ -169,6 +172,30 @@ def run(title, build, x, rounds):
             print(f"{name:<11}{label:<10}{memory}{speed}")
 
 
+def run_alone(shape, rounds):
+    """The activation alone, forward+backward on one tensor: where the implementations differ."""
+    print(f"\n## activation alone: input {shape}, {rounds} rounds (median ms; x: median paired ratio)")
+    x = torch.randn(shape)
+    g = torch.randn(shape)
+    for name in NAMES:
+        fns = {label: act() for label, act in variants(name)}
+        times = {label: [] for label in fns}
+        order = list(fns)
+        for _ in range(rounds + 1):
+            random.shuffle(order)
+            for label in order:
+                a = x.clone().requires_grad_()
+                t0 = time.perf_counter()
+                fns[label](a).backward(g)
+                times[label].append(time.perf_counter() - t0)
+        cells = []
+        for label, ts in times.items():
+            ts = ts[1:]  # the first round warms up
+            paired = statistics.median(a / b for a, b in zip(ts, times["torch.nn"][1:], strict=True))
+            cells.append(f"{label} {statistics.median(ts) * 1e3:7.1f} ms {paired:6.3f}x")
+        print(f"{name:<11}" + "   ".join(cells))
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small shapes and one round (a smoke test)")
@@ -184,6 +211,7 @@ def main(argv=None):
     torch.manual_seed(0)
     run("MLP 4 x (Linear + act)", lambda act: mlp(act, width), torch.randn(batch, width), rounds)
     run("CNN (seeds)", lambda act: cnn(act, side), torch.randn(images, 3, side, side), rounds)
+    run_alone((batch, width), 1 if args.quick else 21)
 
 
 if __name__ == "__main__":

@@ -244,8 +244,10 @@ def test_memory_benchmark_runs_quick(capsys):
     bench.main(["--quick"])
     out = capsys.readouterr().out
     tables = out.split("\n## ")[1:]
-    assert [t.split(":")[0] for t in tables] == ["MLP 4 x (Linear + act)", "CNN (seeds)"]
-    for table in tables:
+    assert [t.split(":")[0] for t in tables] == ["MLP 4 x (Linear + act)", "CNN (seeds)", "activation alone"]
+    alone = [line.split()[0] for line in tables[2].splitlines()[1:] if line.strip()]
+    assert alone == list(bench.NAMES)
+    for table in tables[:2]:
         rows = [line.split() for line in table.splitlines()[2:] if line.strip()]
         labels = [(r[0], " ".join(r[1:-7])) for r in rows]
         expected = [(n, v) for n in bench.NAMES for v, _ in bench.variants(n)]

@@ -102,7 +102,8 @@ class Rectify(torch.autograd.Function):
             gx = (g * spec.mask_derivative(mask, like, XP, **params)).to(g.dtype)
         elif spec.name == "rrelu" and params["training"]:
             like = torch.empty(ctx.shape, dtype=_work(g.dtype), device=g.device)
-            gx = (g * _rrelu_noise(like, kept > 0, params)).to(g.dtype)
+            noise = _rrelu_noise(like, kept > 0, params)
+            gx = (g * noise if torch.is_grad_enabled() else noise.mul_(g)).to(g.dtype)
         else:
             native = (FROM_OUTPUT if keep == "output" else FROM_INPUT).get(spec.name)
             if native is None or torch.is_grad_enabled():  # grad enabled: create_graph=True

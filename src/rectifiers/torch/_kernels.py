@@ -50,8 +50,18 @@ FORWARD = {
     "rrelu": lambda x, w, p, inplace: _leaky(x, _mean_slope(p), inplace),
 }
 
+def _relu6_from_output(g, y):
+    """``g`` where 0 < y < 6, else 0: two slope-0 leaky backwards, on ``y`` and on ``6 - y``.
+
+    ``6 - y > 0`` exactly where ``y < 6``, and NaN passes neither test, as the kink rule says
+    (``hardtanh_backward`` passes ``g`` at NaN on its scalar path).
+    """
+    return aten.leaky_relu_backward(aten.leaky_relu_backward(g, y, 0.0, True), 6.0 - y, 0.0, True)
+
+
 FROM_OUTPUT = {
     "relu": lambda g, y, w, p: (aten.leaky_relu_backward(g, y, 0.0, True), None),
+    "relu6": lambda g, y, w, p: (_relu6_from_output(g, y), None),
     "leaky_relu": lambda g, y, w, p: (aten.leaky_relu_backward(g, y, p["alpha"], True), None),
     "elu": lambda g, y, w, p: (aten.elu_backward(g, p["alpha"], 1.0, 1.0, True, y), None),
     "selu": lambda g, y, w, p: (aten.elu_backward(g, SELU_ALPHA, SELU_SCALE, 1.0, True, y), None),
