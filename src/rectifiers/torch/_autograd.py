@@ -24,7 +24,7 @@ from .._dtypes import working_dtype
 from .._namespace import as_array
 from .._random import uniform
 from . import _bits
-from ._kernels import FORWARD, FROM_INPUT, FROM_OUTPUT
+from ._kernels import FORWARD, FROM_INPUT, FROM_OUTPUT, aten
 
 XP, _ = as_array(torch.empty(0))
 
@@ -74,6 +74,23 @@ def _core_backward(spec, g, t, weight, params, from_output):
     return (g * derivative(t.to(_work(t.dtype)), XP, **params)).to(g.dtype), None
 
 
+def _from_bits(spec, g, mask, params):
+    """``g * f'`` from the 1-bit mask.
+
+    Where f' is 1 on the mask and one constant off it (relu, relu6, leaky_relu: the core's
+    ``mask_derivative`` at ``[True, False]`` says which), ATen's ``leaky_relu_backward`` on the
+    mask as 0.0/1.0 applies it in one pass; rrelu multiplies by its regenerated slopes.
+    """
+    like = torch.empty(mask.shape, dtype=_work(g.dtype), device=g.device)
+    if spec.name == "rrelu":
+        noise = _rrelu_noise(like, mask, params)
+        return (g * noise if torch.is_grad_enabled() else noise.mul_(g)).to(g.dtype)
+    on, off = spec.mask_derivative(torch.tensor([True, False]), like[:2].reshape(-1), XP, **params).tolist()
+    if on != 1 or torch.is_grad_enabled():  # the general form (and double backward)
+        return (g * spec.mask_derivative(mask, like, XP, **params)).to(g.dtype)
+    return aten.leaky_relu_backward(g, mask.to(g.dtype), off, False)
+
+
 class Rectify(torch.autograd.Function):
     @staticmethod
     def forward(ctx, x, weight, spec, items, keep, inplace):
@@ -97,9 +114,7 @@ class Rectify(torch.autograd.Function):
         if keep == "noise":
             gx = (g * kept).to(g.dtype)
         elif keep == "bits":
-            like = torch.empty(ctx.shape, dtype=_work(g.dtype), device=g.device)
-            mask = _bits.unpack(kept, ctx.shape)
-            gx = (g * spec.mask_derivative(mask, like, XP, **params)).to(g.dtype)
+            gx = _from_bits(spec, g, _bits.unpack(kept, ctx.shape), params)
         elif spec.name == "rrelu" and params["training"]:
             like = torch.empty(ctx.shape, dtype=_work(g.dtype), device=g.device)
             noise = _rrelu_noise(like, kept > 0, params)
