@@ -75,9 +75,22 @@ def _relu_derivative(x, xp):
     return _step(xp, x, 0, 1)
 
 
+def _positive(x, xp):
+    """The bit that decides the derivative of relu, leaky_relu and rrelu: ``x > 0`` (NaN is not)."""
+    return x > 0
+
+
+def _from_mask(xp, mask, like, low, high=1):
+    """``high`` where ``mask``, else ``low`` (a number or an array), in ``like``'s dtype."""
+    low = low if not isinstance(low, numbers.Real) else _constant(xp, like, low)
+    return xp.where(mask, _constant(xp, like, high), low)
+
+
 @activation(
     derivative=_relu_derivative,
     output_derivative=_relu_derivative,  # y > 0 exactly where x > 0
+    mask=_positive,
+    mask_derivative=lambda mask, like, xp: _from_mask(xp, mask, like, 0),
     params=(),
     formula=r"\max(x, 0) = \begin{cases} x & x > 0 \\ 0 & x \le 0 \end{cases}",
     derivative_formula=r"\begin{cases} 1 & x > 0 \\ 0 & x \le 0 \end{cases}",
@@ -111,13 +124,19 @@ def relu(x, xp):
     return xp.where(x > 0, x, _zero_or_nan(xp, x))
 
 
+def _inside_relu6(x, xp):
+    return (x > 0) & (x < 6)
+
+
 def _relu6_derivative(x, xp):
-    return xp.where((x > 0) & (x < 6), _constant(xp, x, 1), _constant(xp, x, 0))
+    return _from_mask(xp, _inside_relu6(x, xp), x, 0)
 
 
 @activation(
     derivative=_relu6_derivative,
     output_derivative=_relu6_derivative,  # 0 < y < 6 exactly where 0 < x < 6
+    mask=_inside_relu6,
+    mask_derivative=lambda mask, like, xp: _from_mask(xp, mask, like, 0),
     params=(),
     formula=r"\min(\max(x, 0), 6)",
     derivative_formula=r"\begin{cases} 1 & 0 < x < 6 \\ 0 & \text{otherwise} \end{cases}",
@@ -170,6 +189,8 @@ _LEAKY_DERIVATIVE = r"\begin{cases} 1 & x > 0 \\ \alpha & x \le 0 \end{cases}"
     derivative=_leaky_relu_derivative,
     output_derivative=_leaky_relu_derivative,  # for alpha >= 0, y > 0 exactly where x > 0
     output_derivative_valid=lambda params: params["alpha"] >= 0,
+    mask=_positive,
+    mask_derivative=lambda mask, like, xp, alpha: _from_mask(xp, mask, like, alpha),
     params=(Param("alpha", 0.2, finite_number, _ALPHA_SLOPE),),
     formula=_LEAKY_FORMULA,
     derivative_formula=_LEAKY_DERIVATIVE,
@@ -318,6 +339,10 @@ def _ordered_bounds(params) -> str | None:
 @activation(
     derivative=_rrelu_derivative,
     output_derivative=_rrelu_derivative,  # slopes lie in [0, 1], so y > 0 exactly where x > 0
+    mask=_positive,
+    mask_derivative=lambda mask, like, xp, lower, upper, training, seed: _from_mask(
+        xp, mask, like, _rrelu_slope(like, xp, lower, upper, training, seed)
+    ),
     params=(
         Param("lower", 1 / 8, unit_interval, "the smallest random slope, in [0, 1]."),
         Param("upper", 1 / 3, unit_interval, "the largest random slope, in [lower, 1]."),

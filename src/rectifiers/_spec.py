@@ -87,6 +87,12 @@ class ActivationSpec:
     # ``output_derivative_valid(params)`` says for which parameters that is exact.
     output_derivative: Callable | None = None
     output_derivative_valid: Callable[[dict], bool] = lambda params: True
+    # Piecewise-linear activations: f'(x) depends on x only through one bit per element,
+    # ``mask(x, xp)``, and ``mask_derivative(mask, like, xp, **params)`` is f' from that bit
+    # (``like``: any array of the working dtype and shape; rrelu draws its slopes from it). A
+    # backward pass can then keep 1 bit per element instead of a float copy.
+    mask: Callable | None = None
+    mask_derivative: Callable | None = None
     keeps_integers: bool = False
     rounds_once: bool = False  # computed in float64 where available, rounded once (see _dtypes)
     check: Callable[[dict], str | None] | None = None  # checks across parameters

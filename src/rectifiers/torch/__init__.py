@@ -1,0 +1,24 @@
+"""PyTorch binding: ``torch.nn`` modules and functional forms whose backward keeps no copy it
+does not need.
+
+``import rectifiers`` never imports torch; ``import rectifiers.torch`` does.
+
+>>> import torch, rectifiers.torch as rt
+>>> model = torch.nn.Sequential(torch.nn.Linear(4, 8), rt.LeakyReLU(0.2), torch.nn.Linear(8, 1))
+>>> model(torch.ones(2, 4)).shape
+torch.Size([2, 1])
+"""
+
+from . import functional as functional
+from ._modules import ELU as ELU  # the named classes are generated from the registry
+from ._modules import NAMED
+from ._modules import SELU as SELU
+from ._modules import Activation as Activation
+from ._modules import LeakyReLU as LeakyReLU
+from ._modules import PReLU as PReLU
+from ._modules import ReLU as ReLU
+from ._modules import ReLU6 as ReLU6
+from ._modules import RReLU as RReLU
+from ._rectify import MEMORY as MEMORY
+
+__all__ = ["Activation", "MEMORY", "functional", *NAMED]

@@ -1,0 +1,132 @@
+"""One ``torch.autograd.Function`` for every elementwise activation, keeping only what its
+backward needs.
+
+What the backward keeps (``keep``):
+
+* ``"output"``: ``y``, wherever ``f'(x)`` can be recovered exactly from it (the spec's
+  ``output_derivative_valid``; prelu needs every slope > 0). The next layer keeps ``y`` anyway,
+  so this costs nothing: PyTorch keeps the input of leaky_relu, elu, selu and prelu.
+* ``"input"``: ``x``, where the output cannot give the gradient (a negative leaky or elu alpha,
+  a prelu slope <= 0), or when asked for with ``memory="input"``.
+* ``"bits"``: the spec's 1-bit ``mask`` of ``x``, bit-packed (``memory="bits"``), for the
+  piecewise-linear activations.
+* rrelu in training keeps one int seed besides: the backward draws the forward's slopes again.
+  Under ``torch.compile`` the compiler owns the random state, so it keeps the slopes instead.
+
+The backward is written with differentiable ops, so double backward (gradient penalties) works.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from .._dtypes import working_dtype
+from .._namespace import as_array
+from .._random import uniform
+from . import _bits
+from ._kernels import FORWARD, FROM_INPUT, FROM_OUTPUT, aten
+
+XP, _ = as_array(torch.empty(0))
+
+
+def _work(dtype):
+    return working_dtype(XP, dtype)
+
+
+def _slopes(like, params):
+    """rrelu's training slopes for an array shaped like ``like``: the seed's draws, every call the same."""
+    if params["seed"] is None:  # under torch.compile: the global generator, traced by the compiler
+        return torch.empty_like(like).uniform_(params["lower"], params["upper"])
+    return uniform(XP, like, params["lower"], params["upper"], params["seed"])
+
+
+def _rrelu_noise(like, positive, params):
+    """The factor rrelu multiplies by: 1 where ``positive``, the drawn slope elsewhere."""
+    return _slopes(like, params).masked_fill_(positive, 1.0)
+
+
+def _forward(spec, x, weight, params, inplace):
+    if spec.name == "rrelu" and params["training"]:
+        xw = x.to(_work(x.dtype))
+        noise = _rrelu_noise(xw, xw > 0, params)
+        if inplace and xw is x:
+            return x.mul_(noise), noise
+        y = (xw * noise).to(x.dtype)
+        return (x.copy_(y) if inplace else y), noise
+    native = FORWARD.get(spec.name)
+    if native is not None:
+        return native(x, weight, params, inplace), None
+    y = spec.forward(x.to(_work(x.dtype)), XP, **params).to(x.dtype)
+    return (x.copy_(y) if inplace else y), None
+
+
+def _core_backward(spec, g, t, weight, params, from_output):
+    """``g * f'`` (and prelu's full-size weight gradient) from the core's array-API math.
+
+    Used where no native kernel fits, and for double backward: ATen's double-backward formulas
+    pick the positive branch at exactly 0 (``elu_double_backward`` tests ``y < 0``,
+    ``_prelu_kernel_backward``'s tests ``x >= 0``), the core's follow the kink rule.
+    """
+    if weight is not None:
+        positive = t > 0
+        return torch.where(positive, g, weight * g), torch.where(positive, torch.zeros_like(t), t * g)
+    derivative = spec.output_derivative if from_output else spec.derivative
+    return (g * derivative(t.to(_work(t.dtype)), XP, **params)).to(g.dtype), None
+
+
+def _from_bits(spec, g, mask, params):
+    """``g * f'`` from the 1-bit mask.
+
+    Where f' is 1 on the mask and one constant off it (relu, relu6, leaky_relu: the core's
+    ``mask_derivative`` at ``[True, False]`` says which), ATen's ``leaky_relu_backward`` on the
+    mask as 0.0/1.0 applies it in one pass; rrelu multiplies by its regenerated slopes.
+    """
+    like = torch.empty(mask.shape, dtype=_work(g.dtype), device=g.device)
+    if spec.name == "rrelu":
+        noise = _rrelu_noise(like, mask, params)
+        return (g * noise if torch.is_grad_enabled() else noise.mul_(g)).to(g.dtype)
+    on, off = spec.mask_derivative(torch.tensor([True, False]), like[:2].reshape(-1), XP, **params).tolist()
+    if on != 1 or torch.is_grad_enabled():  # the general form (and double backward)
+        return (g * spec.mask_derivative(mask, like, XP, **params)).to(g.dtype)
+    return aten.leaky_relu_backward(g, mask.to(g.dtype), off, False)
+
+
+class Rectify(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x, weight, spec, items, keep, inplace):
+        params = dict(items)
+        mask = spec.mask(x, XP) if keep == "bits" else None
+        y, noise = _forward(spec, x, weight, params, inplace)
+        if inplace:
+            ctx.mark_dirty(x)
+        kept = {"output": y, "input": x, "bits": None, "noise": noise}[keep]
+        if keep == "bits":
+            kept = _bits.pack(mask)
+        ctx.spec, ctx.params, ctx.keep, ctx.shape = spec, params, keep, x.shape
+        ctx.save_for_backward(kept, weight)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        kept, weight = ctx.saved_tensors
+        spec, params, keep = ctx.spec, ctx.params, ctx.keep
+        gw = None
+        if keep == "noise":
+            gx = (g * kept).to(g.dtype)
+        elif keep == "bits":
+            gx = _from_bits(spec, g, _bits.unpack(kept, ctx.shape), params)
+        elif spec.name == "rrelu" and params["training"]:
+            like = torch.empty(ctx.shape, dtype=_work(g.dtype), device=g.device)
+            noise = _rrelu_noise(like, kept > 0, params)
+            gx = (g * noise if torch.is_grad_enabled() else noise.mul_(g)).to(g.dtype)
+        else:
+            native = (FROM_OUTPUT if keep == "output" else FROM_INPUT).get(spec.name)
+            if native is None or torch.is_grad_enabled():  # grad enabled: create_graph=True
+                gx, gw = _core_backward(spec, g, kept, weight, params, from_output=keep == "output")
+            else:
+                gx, gw = native(g, kept, weight, params)
+        if weight is not None and ctx.needs_input_grad[1]:
+            gw = gw.sum_to_size(weight.shape)
+            if keep == "output":
+                gw = gw / weight
+        return gx, gw, None, None, None, None

@@ -1,0 +1,88 @@
+"""PyTorch's own ATen kernels for the activations it already has, called with our rules.
+
+These hold no math of their own: each entry is a native kernel that computes what the core's
+spec defines (the tests compare every entry with the core's ``forward``, ``derivative`` and
+``output_derivative``). ``forward(x, weight, params, inplace)`` returns ``f(x)``;
+``from_output(g, y, weight, params)`` and ``from_input(g, x, weight, params)`` return the
+input gradient and, for prelu, the full-size weight gradient to be summed (else ``None``).
+An activation missing from a table falls back to the core's array-API math.
+
+Choices that make the native kernels follow the kink rule (``x > 0`` picks the positive branch,
+NaN is not > 0): relu is ``threshold(x, 0, 0)`` (``x <= 0 ? 0 : x``, so relu(-0.0) = +0.0 and
+NaN stays NaN; ``clamp_min`` gives -0.0), and its backward is ``leaky_relu_backward`` with
+slope 0 (``y > 0 ? g : 0 * g``; ``threshold_backward`` would pass ``g`` at NaN).
+"""
+
+from __future__ import annotations
+
+import torch
+
+from .._functional import SELU_ALPHA, SELU_SCALE, _rrelu_slope
+
+aten = torch.ops.aten
+
+
+def _mean_slope(params):
+    """rrelu's slope outside training, as the core defines it."""
+    return _rrelu_slope(None, None, params["lower"], params["upper"], False, None)
+
+
+def _threshold(x, inplace):
+    return torch.nn.functional.threshold(x, 0.0, 0.0, inplace=inplace)
+
+
+def _leaky(x, alpha, inplace):
+    return aten.leaky_relu_(x, alpha) if inplace else aten.leaky_relu(x, alpha)
+
+
+def _elu(x, alpha, scale, inplace):
+    return aten.elu_(x, alpha, scale, 1.0) if inplace else aten.elu(x, alpha, scale, 1.0)
+
+
+FORWARD = {
+    "relu": lambda x, w, p, inplace: _threshold(x, inplace),
+    "relu6": lambda x, w, p, inplace: _threshold(x, inplace).clamp_max_(6.0),
+    "leaky_relu": lambda x, w, p, inplace: _leaky(x, p["alpha"], inplace),
+    "elu": lambda x, w, p, inplace: _elu(x, p["alpha"], 1.0, inplace),
+    "selu": lambda x, w, p, inplace: _elu(x, SELU_ALPHA, SELU_SCALE, inplace),
+    "prelu": lambda x, w, p, inplace: aten._prelu_kernel(x, w),
+    # rrelu in training draws its slopes in the autograd function; this is evaluation.
+    "rrelu": lambda x, w, p, inplace: _leaky(x, _mean_slope(p), inplace),
+}
+
+def _relu6_from_output(g, y):
+    """``g`` where 0 < y < 6, else 0: two slope-0 leaky backwards, on ``y`` and on ``6 - y``.
+
+    ``6 - y > 0`` exactly where ``y < 6``, and NaN passes neither test, as the kink rule says
+    (``hardtanh_backward`` passes ``g`` at NaN on its scalar path).
+    """
+    return aten.leaky_relu_backward(aten.leaky_relu_backward(g, y, 0.0, True), 6.0 - y, 0.0, True)
+
+
+FROM_OUTPUT = {
+    "relu": lambda g, y, w, p: (aten.leaky_relu_backward(g, y, 0.0, True), None),
+    "relu6": lambda g, y, w, p: (_relu6_from_output(g, y), None),
+    "leaky_relu": lambda g, y, w, p: (aten.leaky_relu_backward(g, y, p["alpha"], True), None),
+    "elu": lambda g, y, w, p: (aten.elu_backward(g, p["alpha"], 1.0, 1.0, True, y), None),
+    "selu": lambda g, y, w, p: (aten.elu_backward(g, SELU_ALPHA, SELU_SCALE, 1.0, True, y), None),
+    # With every slope > 0, y > 0 exactly where x > 0 and y * g = w * (x * g) where x <= 0:
+    # the caller divides the summed weight gradient by w.
+    "prelu": lambda g, y, w, p: aten._prelu_kernel_backward(g, y, w),
+    "rrelu": lambda g, y, w, p: (aten.leaky_relu_backward(g, y, _mean_slope(p), True), None),
+}
+
+FROM_INPUT = {
+    "leaky_relu": lambda g, x, w, p: (aten.leaky_relu_backward(g, x, p["alpha"], False), None),
+    "elu": lambda g, x, w, p: (aten.elu_backward(g, p["alpha"], 1.0, 1.0, False, x), None),
+    "prelu": lambda g, x, w, p: aten._prelu_kernel_backward(g, x, w),
+}
+
+# Activations PyTorch differentiates from their output already: used as they are.
+NATIVE = {
+    "sigmoid": lambda x, p, inplace: x.sigmoid_() if inplace else torch.sigmoid(x),
+    "tanh": lambda x, p, inplace: x.tanh_() if inplace else torch.tanh(x),
+    "softmax": lambda x, p, inplace: torch.softmax(x, p["axis"]),
+}
+
+#: No in-place form: prelu (PyTorch has none) and softmax.
+NO_INPLACE = ("prelu", "softmax")
