@@ -65,10 +65,8 @@ def _zero_or_nan(xp, x):
 
 
 def _step(xp, x, low, high):
-    """The derivative of a piece that is linear with slope 1: 1 where ``x > 0``, else ``low``."""
-    if isinstance(low, numbers.Real):
-        low = _constant(xp, x, low)
-    return xp.where(x > 0, _constant(xp, x, high), low)
+    """The derivative of a piece that is linear with slope 1: ``high`` where ``x > 0``, else ``low``."""
+    return _from_mask(xp, x > 0, x, low, high)
 
 
 def _relu_derivative(x, xp):
@@ -230,7 +228,7 @@ def _slope_array(x, xp, alpha):
     """``alpha`` as an array of ``x``'s library and working dtype that broadcasts against ``x``."""
     if isinstance(alpha, numbers.Real) and not isinstance(alpha, bool):
         return alpha
-    _, alpha = as_array(alpha)
+    alpha_xp, alpha = as_array(alpha)
     name = dtype_name(alpha.dtype)
     if name == "bool" or name.startswith("complex") or not hasattr(alpha, "shape"):
         raise TypeError(
@@ -242,7 +240,9 @@ def _slope_array(x, xp, alpha):
             f"rectifiers.prelu: alpha must broadcast against x without changing its shape. "
             f"Received: alpha of shape {alpha_shape} for x of shape {shape}"
         )
-    alpha = xp.astype(xp.asarray(alpha, device=device(xp, x)), x.dtype, copy=False)
+    if alpha_xp is not xp:  # a NumPy alpha for a torch x, say
+        alpha = xp.asarray(alpha, device=device(xp, x))
+    alpha = xp.astype(alpha, x.dtype, copy=False)
     finite = _concrete(xp.all(xp.isfinite(alpha)))
     if finite is False:
         raise ValueError("rectifiers.prelu: alpha must be finite. Received: an alpha with inf or nan")
