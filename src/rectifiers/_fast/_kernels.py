@@ -59,8 +59,8 @@ def relu6(dtype: np.dtype):
 
 
 def leaky(dtype: np.dtype, alpha: float, in_place: bool):
-    """``where(x > 0, x, alpha * x)`` for a float ``dtype``; ``None`` for alpha < 0."""
-    if alpha < 0:
+    """``where(x > 0, x, alpha * x)`` for a float ``dtype``; ``None`` for alpha <= 0 (0 * inf is NaN)."""
+    if alpha <= 0:
         return None
     select = np.maximum if alpha <= 1 else np.minimum
 
