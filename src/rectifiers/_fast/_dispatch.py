@@ -129,6 +129,8 @@ def _reference(math, xp, params, work, result, x):
 
 def _flat(x: np.ndarray, target: np.ndarray):
     """1-d views of ``x`` and ``target`` in one common memory order, or ``None``."""
+    if x.ndim == 1 and x.flags.contiguous and target.flags.contiguous:
+        return x, target
     for order, flag in (("C", "C_CONTIGUOUS"), ("F", "F_CONTIGUOUS")):
         if x.flags[flag] and target.flags[flag]:
             return x.reshape(-1, order=order), target.reshape(-1, order=order)
@@ -149,8 +151,10 @@ def apply(name: str, kind: str, math, xp, x, params: dict, result, out=None):
     result = np.dtype(result)
     target = np.empty_like(x, dtype=result) if out is None else out
     flat = _flat(x, target)
-    same = flat is not None and _address(flat[0]) == _address(flat[1]) and x.dtype.itemsize == result.itemsize
-    if flat is None or (not same and out is not None and np.may_share_memory(x, out)):
+    overlap = out is not None and np.may_share_memory(x, out)
+    same = overlap and flat is not None and _address(flat[0]) == _address(flat[1])
+    same = same and x.dtype.itemsize == result.itemsize
+    if flat is None or (overlap and not same):
         flat = None  # strided, or overlapping in a way blocks could corrupt: work on contiguous copies
     chosen = _choose(name, kind, math, xp, x, params, result, aliased=same)
     if chosen is None:

@@ -27,13 +27,13 @@ import functools
 
 import numpy as np
 
-from ._parallel import BLOCK
+from . import _parallel
 
 
 @functools.cache
 def filled(dtype: np.dtype, value) -> np.ndarray:
     """A read-only block of ``value`` (array operands keep NumPy on its SIMD loops; scalars do not)."""
-    block = np.full(BLOCK, value, dtype)
+    block = np.full(_parallel.BLOCK, value, dtype)
     block.flags.writeable = False
     return block
 

@@ -79,8 +79,8 @@ class Scratch:
 
     def get(self, key, dtype, n: int) -> np.ndarray:
         buffer = self._buffers.get((key, dtype))
-        if buffer is None:
-            buffer = self._buffers[(key, dtype)] = np.empty(BLOCK, dtype)
+        if buffer is None:  # the first block of a range is its largest
+            buffer = self._buffers[(key, dtype)] = np.empty(n, dtype)
         return buffer[:n]
 
 
