@@ -17,6 +17,7 @@ from . import _kernels, _parallel, _small
 
 #: Work per element of the kernels that call exp/expm1/tanh, relative to a copy.
 _COMPUTE_COST = 16.0
+_COMPUTE_BOUND = ("elu", "selu", "sigmoid", "tanh")
 
 
 def _slope(name: str, params: dict):
@@ -99,21 +100,21 @@ def _choose(name, kind, math, xp, x, params, result: np.dtype, aliased: bool):
     keeps_dtype = result == x.dtype and x.dtype.kind in "iu"
     if kind == "forward" and name == "relu" and (bits := _small.relu_bits(x.dtype)) is not None:
         return bits, 1.0
-    if x.dtype.itemsize <= 2 and not keeps_dtype:
+    work = _working(x.dtype, result)
+    direct = _direct(name, kind, work, params, aliased and x.dtype == work == result)
+    cost = _COMPUTE_COST if direct is None or name in _COMPUTE_BOUND else 1.0
+    # bfloat16 <-> float32 casts are cheap (ml_dtypes), float16's are not (NumPy's scalar loops):
+    # bfloat16 takes a memory-bound direct kernel between two casts, the rest of 1-2 bytes a table.
+    bf16_direct = x.dtype.name == "bfloat16" and direct is not None and cost == 1.0
+    if x.dtype.itemsize <= 2 and not keeps_dtype and not bf16_direct:
         key = _params_key(params)
         key = key and (name, kind, x.dtype, result, key)
         if key and (x.size >= _small.TABLE_MIN or _small.has_table(key) or x.dtype.itemsize == 1):
-            work = _working(x.dtype, result)
             values = _small.table(key, x.dtype, lambda c: _reference(math, xp, params, work, result, c))
             return _small.lookup(values, x.dtype.itemsize), 1.0
-    work = _working(x.dtype, result)
-    kernel = _direct(name, kind, work, params, aliased and x.dtype == work == result)
-    cost = 1.0
-    if kernel is None or name in ("elu", "selu", "sigmoid", "tanh"):
-        cost = _COMPUTE_COST
-    if kernel is None:
+    if direct is None:
         return _generic(math, xp, params, work), cost  # it casts as the reference does
-    return _with_casts(kernel, x.dtype, work, result), cost
+    return _with_casts(direct, x.dtype, work, result), cost
 
 
 def _working(x_dtype: np.dtype, result: np.dtype) -> np.dtype:
