@@ -60,6 +60,8 @@ def _direct(name: str, kind: str, work: np.dtype, params: dict, aliased: bool):
         return _kernels.relu6_derivative(work)
     if slope is not None:
         return _kernels.leaky_derivative(work, slope)
+    if name == "elu":
+        return _kernels.elu_derivative(work, params["alpha"])
     return None
 
 

@@ -123,3 +123,26 @@ def leaky_derivative(dtype: np.dtype, alpha: float):
         np.add(yb, a, out=yb)
 
     return kernel
+
+
+def elu_derivative(dtype: np.dtype, alpha: float):
+    """``where(x > 0, 1, alpha * exp(where(x > 0, 0, x)))`` as ``maximum(mask, alpha * exp(min(x, 0)))``.
+
+    Exact for 0 <= alpha <= 1: where x > 0 the second operand is alpha <= 1, elsewhere the mask is 0
+    and the second operand is >= +0 (or NaN, which maximum keeps). ``None`` for other alphas.
+    """
+    if not 0 <= alpha <= 1:
+        return None
+    zeros = filled(dtype, 0)
+
+    def kernel(xb, yb, scratch):
+        t = scratch.get("t", dtype, xb.shape[0])
+        mask = scratch.get("mask", np.bool_, xb.shape[0])
+        np.minimum(zeros[: xb.shape[0]], xb, out=t)
+        np.exp(t, out=t)
+        np.multiply(t, alpha, out=t)
+        np.greater(xb, 0, out=mask)
+        np.copyto(yb, mask)
+        np.maximum(yb, t, out=yb)
+
+    return kernel
