@@ -252,3 +252,12 @@ def test_softmax_has_no_out():
 def test_threads_setting_is_checked():
     with pytest.raises(ValueError, match="threads"):
         _fast.set_threads(0)
+
+
+@pytest.mark.parametrize("name", ["relu6", "elu", "tanh"])
+def test_big_float16_arrays_use_a_table(name):
+    """float16 casts are scalar loops in NumPy; a big array must go through the cached table."""
+    x = np.linspace(-8, 8, 2 * _small.TABLE_MIN).astype(np.float16)
+    params = rf.get(name).resolve()
+    _apply.evaluate(rf.get(name), x, params)
+    assert _small.has_table((name, "forward", x.dtype, x.dtype, _dispatch._params_key(params)))

@@ -109,9 +109,8 @@ def _choose(name, kind, math, xp, x, params, result: np.dtype, aliased: bool):
     # bfloat16 takes a memory-bound direct kernel between two casts, the rest of 1-2 bytes a table.
     bf16_direct = x.dtype.name == "bfloat16" and direct is not None and cost == 1.0
     if x.dtype.itemsize <= 2 and not keeps_dtype and not bf16_direct:
-        key = _params_key(params)
-        key = key and (name, kind, x.dtype, result, key)
-        if key and (x.size >= _small.TABLE_MIN or _small.has_table(key) or x.dtype.itemsize == 1):
+        key = (name, kind, x.dtype, result, _params_key(params))
+        if x.size >= _small.TABLE_MIN or _small.has_table(key) or x.dtype.itemsize == 1:
             values = _small.table(key, x.dtype, lambda c: _reference(math, xp, params, work, result, c))
             return _small.lookup(values, x.dtype.itemsize), 1.0
     if direct is None:
