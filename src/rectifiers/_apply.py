@@ -1,30 +1,74 @@
 """From a spec to a public function: resolve the namespace, apply the dtype policy, validate
-the parameters, and call the spec's math once."""
+the parameters, and call the spec's math once.
+
+NumPy arrays take the fast path (``_fast``), which computes the same bits faster; ``fast=False``
+keeps a call on the reference math, so the tests can compare the two.
+"""
 
 from __future__ import annotations
 
+import numpy as np
+
+from . import _fast
 from ._dtypes import check_real, float_dtype_for, is_integer, working_dtype
-from ._namespace import as_array, as_result, device, name_scope
+from ._namespace import as_array, as_result, device, library, name_scope
 from ._spec import REGISTRY, REQUIRED, ActivationSpec, get
 
 
-def _run(spec: ActivationSpec, math, x, params: dict, name, keep_integers: bool):
+def _check_out(function: str, xp, x, result, out):
+    """Refuse an ``out`` the result cannot be written into as it is (never cast, never broadcast)."""
+    lib = library(xp)
+    if lib != "numpy":
+        raise TypeError(
+            f"rectifiers.{function}: out= takes NumPy arrays only; for {lib} arrays use the returned "
+            f"array. Received: x from {lib}"
+        )
+    if type(out) is not np.ndarray:
+        raise TypeError(
+            f"rectifiers.{function}: out must be a NumPy array. Received: out of type {type(out).__name__}"
+        )
+    if out.shape != x.shape:
+        raise ValueError(
+            f"rectifiers.{function}: out must have x's shape {x.shape}. Received: out of shape {out.shape}"
+        )
+    if out.dtype != result:
+        raise TypeError(
+            f"rectifiers.{function}: out must have the result dtype {np.dtype(result)}. "
+            f"Received: out of dtype {out.dtype}"
+        )
+    if not out.flags.writeable:
+        raise ValueError(f"rectifiers.{function}: out must be writeable. Received: a read-only out")
+
+
+def _run(spec: ActivationSpec, kind: str, x, params: dict, name, keep_integers: bool, out=None, fast=True):
+    math = spec.forward if kind == "forward" else spec.derivative
     xp, x = as_array(x)
     dtype = check_real(x, spec.name)
     resolved = spec.resolve(**params)
+    integers = keep_integers and is_integer(dtype)
+    result = x.dtype if integers else float_dtype_for(xp, x.dtype, device(xp, x))
+    if out is not None:
+        _check_out(spec.name, xp, x, result, out)
+    if fast and spec.elementwise and library(xp) == "numpy":
+        y = _fast.numpy_apply(spec.name, kind, math, xp, x, resolved, result, out)
+        if y is not None:
+            return y
     with name_scope(xp, name):
-        if keep_integers and is_integer(dtype):
-            return as_result(xp, math(x, xp, **resolved))
-        where = device(xp, x)
-        out = float_dtype_for(xp, x.dtype, where)
-        work = working_dtype(xp, out, wide=spec.rounds_once, device=where)
-        y = math(xp.astype(x, work, copy=False), xp, **resolved)
-        return as_result(xp, xp.astype(y, out, copy=False))
+        if integers:
+            y = math(x, xp, **resolved)
+        else:
+            work = working_dtype(xp, result, wide=spec.rounds_once, device=device(xp, x))
+            y = math(xp.astype(x, work, copy=False), xp, **resolved)
+            y = xp.astype(y, result, copy=False)
+    if out is None:
+        return as_result(xp, y)
+    out[...] = y
+    return out
 
 
-def evaluate(spec: ActivationSpec, x, params: dict, name=None):
-    """``spec`` applied to ``x`` with ``params`` (defaults filled in, validated)."""
-    return _run(spec, spec.forward, x, params, name, spec.keeps_integers)
+def evaluate(spec: ActivationSpec, x, params: dict, name=None, out=None, *, fast=True):
+    """``spec`` applied to ``x`` with ``params`` (defaults filled in, validated), into ``out`` if given."""
+    return _run(spec, "forward", x, params, name, spec.keeps_integers, out, fast)
 
 
 def derivative(name, x, /, **params):
@@ -47,7 +91,12 @@ def derivative(name, x, /, **params):
             f"(its derivative is a Jacobian). Received: name={name!r}. Accepted: "
             f"{', '.join(n for n, s in REGISTRY.items() if s.elementwise)}."
         )
-    return _run(spec, spec.derivative, x, params, None, keep_integers=False)
+    return derivative_of(spec, x, params)
+
+
+def derivative_of(spec: ActivationSpec, x, params: dict, *, fast=True):
+    """``derivative`` for a spec already checked to be elementwise; ``fast=False`` is the reference."""
+    return _run(spec, "derivative", x, params, None, keep_integers=False, fast=fast)
 
 
 def _args_section(spec: ActivationSpec) -> str:
@@ -55,6 +104,11 @@ def _args_section(spec: ActivationSpec) -> str:
     for p in spec.params:
         default = "" if p.default is REQUIRED else f" Default: ``{p.default!r}``."
         lines.append(f"    {p.name}: {p.doc}{default}")
+    if spec.elementwise:
+        lines.append(
+            "    out: a NumPy array of x's shape and the result dtype to write into (``out=x``: in place)."
+            " Default: ``None``."
+        )
     lines.append("    name: a naming/profiling scope where the library has one; ignored elsewhere.")
     return "\n".join("    " + line for line in lines).lstrip()
 
@@ -67,7 +121,8 @@ def public_function(spec: ActivationSpec, doc: str):
         arguments = signature.bind(*args, **kwargs).arguments
         x = arguments.pop("x")
         name = arguments.pop("name", None)
-        return evaluate(spec, x, arguments, name)
+        out = arguments.pop("out", None)
+        return evaluate(spec, x, arguments, name, out)
 
     function.__name__ = function.__qualname__ = spec.name
     function.__module__ = __name__.rpartition(".")[0] + "._functional"

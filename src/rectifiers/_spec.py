@@ -112,7 +112,10 @@ class ActivationSpec:
         return {p.name: p.default for p in self.params if p.hyper and p.default is not REQUIRED}
 
     def signature(self) -> inspect.Signature:
-        """The functional API's signature: ``(x, /, <params>, *, name=None)``."""
+        """The functional API's signature: ``(x, /, <params>, *, out=None, name=None)``.
+
+        ``out`` (a NumPy array to write the result into) exists for elementwise activations only.
+        """
         kinds = {
             "positional-only": inspect.Parameter.POSITIONAL_ONLY,
             "positional": inspect.Parameter.POSITIONAL_OR_KEYWORD,
@@ -120,6 +123,8 @@ class ActivationSpec:
         }
         parameters = [inspect.Parameter("x", inspect.Parameter.POSITIONAL_ONLY)]
         parameters += [inspect.Parameter(p.name, kinds[p.kind], default=p.default) for p in self.params]
+        if self.elementwise:
+            parameters.append(inspect.Parameter("out", inspect.Parameter.KEYWORD_ONLY, default=None))
         parameters.append(inspect.Parameter("name", inspect.Parameter.KEYWORD_ONLY, default=None))
         return inspect.Signature(parameters)
 

@@ -6,7 +6,7 @@ import argparse
 import importlib
 
 #: Subcommand modules, in the order ``--help`` lists them.
-SUBCOMMANDS = ("demo",)
+SUBCOMMANDS = ("demo", "bench")
 
 
 def build_parser() -> argparse.ArgumentParser:

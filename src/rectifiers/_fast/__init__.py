@@ -1,0 +1,17 @@
+"""Accelerated kernels, one module per namespace; each is tested against the reference path.
+
+NumPy (``_dispatch.apply``): cache-blocked, branch-free kernels with no full-size temporaries,
+several threads for large arrays, and float16/bfloat16 off NumPy's scalar loops. Results are
+the reference's to the bit (``tests/test_fast_numpy.py``).
+
+>>> import numpy as np, rectifiers as rf
+>>> from rectifiers import _fast
+>>> with _fast.threads(1):
+...     rf.relu(np.array([-1.0, 2.0]))
+array([0., 2.])
+"""
+
+from ._dispatch import apply as numpy_apply
+from ._parallel import get_threads, set_threads, threads
+
+__all__ = ["get_threads", "numpy_apply", "set_threads", "threads"]

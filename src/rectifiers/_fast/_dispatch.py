@@ -1,0 +1,175 @@
+"""Pick the NumPy kernel for one call and run it over the array's memory, whatever its layout.
+
+The core (``_apply``) has already resolved the parameters and the result dtype; this module
+only decides *how* to compute: a branch-free kernel (``_kernels``), a bit-pattern or table
+kernel for small dtypes (``_small``), or the reference math itself block by block. It returns
+``None`` where no blockwise evaluation equals the reference (rrelu's random slopes, prelu's
+broadcast slopes), and the core then runs the reference path.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from .._dtypes import working_dtype
+from .._spec import get
+from . import _kernels, _parallel, _small
+
+#: Work per element of the kernels that call exp/expm1/tanh, relative to a copy.
+_COMPUTE_COST = 16.0
+_COMPUTE_BOUND = ("elu", "selu", "sigmoid", "tanh")
+
+
+def _slope(name: str, params: dict):
+    """The single negative-side slope of the leaky family, or ``None``."""
+    if name == "leaky_relu":
+        return params["alpha"]
+    if name == "prelu":
+        alpha = params["alpha"]
+        return alpha if isinstance(alpha, numbers.Real) and not isinstance(alpha, bool) else None
+    if name == "rrelu" and not params["training"]:
+        return (params["lower"] + params["upper"]) / 2  # as _functional._rrelu_slope computes it
+    return None
+
+
+def _blockwise(name: str, params: dict) -> bool:
+    """Whether the reference math may be cut into blocks (elementwise and deterministic)."""
+    if name == "rrelu":
+        return not params["training"]
+    if name == "prelu":
+        return _slope(name, params) is not None
+    return True
+
+
+def _direct(name: str, kind: str, work: np.dtype, params: dict, aliased: bool):
+    """A branch-free kernel on the working dtype, or ``None``."""
+    slope = _slope(name, params)
+    if kind == "forward":
+        if name == "relu":
+            return _kernels.relu(work)
+        if name == "relu6":
+            return _kernels.relu6(work)
+        if slope is not None and work.kind == "f":
+            return _kernels.leaky(work, slope, in_place=aliased)
+        if name == "elu":
+            return _kernels.elu(work, params["alpha"])
+        return None
+    if name == "relu":
+        return _kernels.relu_derivative(work)
+    if name == "relu6":
+        return _kernels.relu6_derivative(work)
+    if slope is not None:
+        return _kernels.leaky_derivative(work, slope)
+    if name == "elu":
+        return _kernels.elu_derivative(work, params["alpha"])
+    return None
+
+
+def _generic(math, xp, params: dict, work: np.dtype):
+    def kernel(xb, yb, scratch):
+        np.copyto(yb, math(xb.astype(work, copy=False), xp, **params), casting="unsafe")
+
+    return kernel
+
+
+def _with_casts(kernel, x_dtype: np.dtype, work: np.dtype, result: np.dtype):
+    if x_dtype == work and result == work:
+        return kernel
+
+    def cast_kernel(xb, yb, scratch):
+        n = xb.shape[0]
+        xw = xb
+        if x_dtype != work:
+            xw = scratch.get("in", work, n)
+            np.copyto(xw, xb, casting="unsafe")
+        yw = yb if result == work else scratch.get("out", work, n)
+        kernel(xw, yw, scratch)
+        if yw is not yb:
+            np.copyto(yb, yw, casting="unsafe")
+
+    return cast_kernel
+
+
+def _params_key(params: dict):
+    """A cache key that tells apart what ``==`` does not: -0.0 and 0.0, 0.1 and ``np.float64(0.1)``."""
+    return tuple((name, type(value), repr(value)) for name, value in sorted(params.items()))
+
+
+def _choose(name, kind, math, xp, x, params, result: np.dtype, aliased: bool):
+    """``(kernel, cost)`` for this call, or ``None``."""
+    if not _blockwise(name, params):
+        return None
+    keeps_dtype = result == x.dtype and x.dtype.kind in "iu"
+    if kind == "forward" and name == "relu" and (bits := _small.relu_bits(x.dtype)) is not None:
+        return bits, 1.0
+    work = _working(xp, name, x.dtype, result)
+    direct = _direct(name, kind, work, params, aliased and x.dtype == work == result)
+    cost = _COMPUTE_COST if direct is None or name in _COMPUTE_BOUND else 1.0
+    # bfloat16 <-> float32 casts are cheap (ml_dtypes), float16's are not (NumPy's scalar loops):
+    # bfloat16 takes a memory-bound direct kernel between two casts, the rest of 1-2 bytes a table.
+    bf16_direct = x.dtype.name == "bfloat16" and direct is not None and cost == 1.0
+    if x.dtype.itemsize <= 2 and not keeps_dtype and not bf16_direct:
+        key = (name, kind, x.dtype, result, _params_key(params))
+        if x.size >= _small.TABLE_MIN or _small.has_table(key) or x.dtype.itemsize == 1:
+            values = _small.table(key, x.dtype, lambda c: _reference(math, xp, params, work, result, c))
+            return _small.lookup(values, x.dtype.itemsize), 1.0
+    if direct is None:
+        return _generic(math, xp, params, work), cost  # it casts as the reference does
+    return _with_casts(direct, x.dtype, work, result), cost
+
+
+def _working(xp, name: str, x_dtype: np.dtype, result: np.dtype) -> np.dtype:
+    """The reference's working dtype (the core's policy): the fast path computes in the same one."""
+    if result.kind in "iu":
+        return x_dtype
+    return np.dtype(working_dtype(xp, result, wide=get(name).rounds_once))
+
+
+def _reference(math, xp, params, work, result, x):
+    """The reference pipeline of ``_apply``: cast to the working dtype, the math, cast to the result."""
+    return np.asarray(math(x.astype(work, copy=False), xp, **params)).astype(result, copy=False)
+
+
+def _flat(x: np.ndarray, target: np.ndarray):
+    """1-d views of ``x`` and ``target`` in one common memory order, or ``None``."""
+    if x.ndim == 1 and x.flags.contiguous and target.flags.contiguous:
+        return x, target
+    for order, flag in (("C", "C_CONTIGUOUS"), ("F", "F_CONTIGUOUS")):
+        if x.flags[flag] and target.flags[flag]:
+            return x.reshape(-1, order=order), target.reshape(-1, order=order)
+    return None
+
+
+def _address(a: np.ndarray) -> int:
+    return a.__array_interface__["data"][0]
+
+
+def apply(name: str, kind: str, math, xp, x, params: dict, result, out=None):
+    """``math`` (the spec's forward or derivative) of NumPy ``x`` into ``out`` or a new array.
+
+    Returns ``None`` when there is no fast path for this call.
+    """
+    if type(x) is not np.ndarray:
+        return None
+    result = np.dtype(result)
+    target = np.empty_like(x, dtype=result) if out is None else out
+    flat = _flat(x, target)
+    overlap = out is not None and np.may_share_memory(x, out)
+    same = overlap and flat is not None and _address(flat[0]) == _address(flat[1])
+    same = same and x.dtype.itemsize == result.itemsize
+    if flat is None or (overlap and not same):
+        flat = None  # strided, or overlapping in a way blocks could corrupt: work on contiguous copies
+    chosen = _choose(name, kind, math, xp, x, params, result, aliased=same)
+    if chosen is None:
+        return None
+    kernel, cost = chosen
+    if flat is not None:
+        _parallel.run(kernel, *flat, cost=cost)
+        return target
+    xc = np.array(x, order="C", copy=True)
+    yc = np.empty(x.shape, result)
+    _parallel.run(kernel, xc.reshape(-1), yc.reshape(-1), cost=cost)
+    np.copyto(target, yc)
+    return target

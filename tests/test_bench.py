@@ -1,0 +1,58 @@
+"""``rectifiers bench``: a tiny run has the promised structure. Times are never asserted."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+
+import pytest
+
+from rectifiers.cli import bench, main
+
+TINY = ["--activations", "relu,leaky_relu", "--sizes", "1Ki", "--dtypes", "float32,bfloat16",
+        "--threads", "1", "--rounds", "2", "--peers", "numpy,formula"]  # fmt: skip
+
+
+def test_a_tiny_run_prints_the_table_and_writes_json(tmp_path, capsys):
+    path = tmp_path / "bench.json"
+    assert main(["bench", *TINY, "--json", str(path)]) == 0
+    printed = capsys.readouterr().out
+    assert "| " + " | ".join(bench.HEADER) + " |" in printed
+    rows = [line for line in printed.splitlines() if line.startswith("| relu") or line.startswith("| leaky")]
+    assert len(rows) == 4 and all(line.count("|") == len(bench.HEADER) + 1 for line in rows)
+
+    report = json.loads(path.read_text())
+    assert set(report) == {"environment", "rows"} and "numpy" in report["environment"]["versions"]
+    assert {(r["activation"], r["dtype"]) for r in report["rows"]} == {
+        (a, d) for a in ("relu", "leaky_relu") for d in ("float32", "bfloat16")
+    }
+    for row in report["rows"]:
+        assert row["n"] == 1024 and row["threads"] == 1
+        assert {"copy", "ours", "ours_inplace", "numpy", "formula"} <= set(row["summary"])
+        assert all(len(times) == 2 for times in row["samples"].values())
+        for stats in row["summary"].values():
+            assert stats["median_s"] > 0 and stats["gbps"] > 0 and stats["noise"] >= 0
+        assert row["summary"]["copy"]["ratio_to_copy"] == pytest.approx(1.0)
+
+
+def test_unknown_activation_is_refused():
+    with pytest.raises(SystemExit, match="softmax"):
+        main(["bench", "--activations", "softmax", "--sizes", "1Ki"])
+
+
+@pytest.mark.skipif(importlib.util.find_spec("matplotlib") is not None, reason="matplotlib is installed")
+def test_plot_without_matplotlib_says_what_to_install():
+    with pytest.raises(SystemExit, match="pip install matplotlib"):
+        main(["bench", *TINY, "--plot", "out.png"])
+
+
+@pytest.mark.skipif(importlib.util.find_spec("matplotlib") is None, reason="matplotlib is not installed")
+def test_plot_writes_a_png(tmp_path):
+    path = tmp_path / "bench.png"
+    assert main(["bench", *TINY, "--plot", str(path)]) == 0
+    assert path.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_sizes_parse_and_print_back():
+    assert [bench.parse_size(s) for s in ("64Ki", "1Mi", "7")] == [65536, 1 << 20, 7]
+    assert bench.size_label(64 << 20) == "64Mi" and bench.size_label(1000) == "1000"
