@@ -114,30 +114,22 @@ def tables_from(value: int):
         _small.TABLE_MIN = previous
 
 
+#: The forward and the derivative a backward pass needs, each with its reference switch.
+PATHS = {"forward": _apply.evaluate, "derivative": _apply.derivative_of}
+
+
 @TABLES
+@pytest.mark.parametrize("path", PATHS)
 @pytest.mark.parametrize("dtype_name", REAL_DTYPES)
 @pytest.mark.parametrize("name", ELEMENTWISE)
 @settings(max_examples=25)
 @given(data=st.data())
-def test_forward_matches_reference(name, dtype_name, table_min, data):
+def test_fast_path_matches_reference(name, dtype_name, path, table_min, data):
     x, params = data.draw(_case(name, dtype_name))
-    spec = rf.get(name)
-    expected = _apply.evaluate(spec, x.copy(), params, fast=False)
+    spec, run = rf.get(name), PATHS[path]
+    expected = run(spec, x.copy(), params, fast=False)
     with tables_from(table_min):
-        assert_same_bits(_apply.evaluate(spec, x, params), expected)
-
-
-@TABLES
-@pytest.mark.parametrize("dtype_name", REAL_DTYPES)
-@pytest.mark.parametrize("name", ELEMENTWISE)
-@settings(max_examples=25)
-@given(data=st.data())
-def test_derivative_matches_reference(name, dtype_name, table_min, data):
-    x, params = data.draw(_case(name, dtype_name))
-    spec = rf.get(name)
-    expected = _apply.derivative_of(spec, x.copy(), params, fast=False)
-    with tables_from(table_min):
-        assert_same_bits(_apply.derivative_of(spec, x, params), expected)
+        assert_same_bits(run(spec, x, params), expected)
 
 
 @pytest.mark.parametrize("dtype_name", REAL_DTYPES)
