@@ -11,7 +11,7 @@ import numpy as np
 
 from . import _fast
 from ._dtypes import check_real, float_dtype_for, is_integer, working_dtype
-from ._namespace import as_array, as_result, device, library, name_scope
+from ._namespace import as_array, as_result, device, library, name_scope, quiet_floating_point
 from ._spec import REGISTRY, REQUIRED, ActivationSpec, get
 
 
@@ -50,10 +50,11 @@ def _run(spec: ActivationSpec, kind: str, x, params: dict, name, keep_integers: 
     if out is not None:
         _check_out(spec.name, xp, x, result, out)
     if fast and spec.elementwise and library(xp) == "numpy":
-        y = _fast.numpy_apply(spec.name, kind, math, xp, x, resolved, result, out)
+        with quiet_floating_point(xp):
+            y = _fast.numpy_apply(spec.name, kind, math, xp, x, resolved, result, out)
         if y is not None:
             return y
-    with name_scope(xp, name):
+    with name_scope(xp, name), quiet_floating_point(xp):
         if integers:
             y = math(x, xp, **resolved)
         else:
