@@ -14,6 +14,7 @@ import ml_dtypes
 import numpy as np
 
 import rectifiers as rf
+from rectifiers._apply import call_by_name
 from rectifiers._dtypes import REAL_DTYPES
 from rectifiers._spec import REQUIRED
 
@@ -110,9 +111,7 @@ PEERS = {
 
 
 def _call(name, x):
-    params = rf.get(name).example_params
-    positional = [params.pop("alpha")] if name == "prelu" else []
-    return getattr(rf, name)(x, *positional, **params)
+    return call_by_name(name, x, **rf.get(name).example_params)
 
 
 def _dtype_row(name) -> str:

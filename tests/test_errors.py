@@ -5,12 +5,11 @@ import pytest
 from libraries import library_params
 
 import rectifiers as rf
+from rectifiers._apply import call_by_name
 
 
 def _call(name, x, **params):
-    params = {**rf.get(name).example_params, **params}
-    positional = [params.pop("alpha")] if name == "prelu" else []
-    return getattr(rf, name)(x, *positional, **params)
+    return call_by_name(name, x, **{**rf.get(name).example_params, **params})
 
 
 @pytest.mark.parametrize("name", rf.names())

@@ -7,6 +7,7 @@ import pytest
 from libraries import AUTODIFF_LIBRARIES
 
 import rectifiers as rf
+from rectifiers._apply import call_by_name
 
 ELEMENTWISE = [n for n in rf.names() if rf.get(n).elementwise]
 
@@ -19,9 +20,7 @@ def away_from_kinks(name, n=64, seed=0):
 
 
 def _f(name):
-    params = rf.get(name).example_params
-    positional = [params.pop("alpha")] if name == "prelu" else []
-    return lambda v: getattr(rf, name)(v, *positional, **params)
+    return lambda v: call_by_name(name, v, **rf.get(name).example_params)
 
 
 @pytest.mark.parametrize("name", ELEMENTWISE)

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from libraries import LIBRARIES, NUMPY_DTYPES, flush_subnormals, library_params
 
 import rectifiers as rf
+from rectifiers._apply import call_by_name
 from rectifiers._dtypes import REAL_DTYPES, is_integer
 
 #: Exact activations (no rounding at all beyond the input's own) must match to 0 ulp.
@@ -72,9 +73,7 @@ def expected_dtype(name, dtype_name, library):
 
 def call(name, x, **params):
     spec = rf.get(name)
-    params = {**spec.example_params, **params}
-    positional = [params.pop("alpha")] if name == "prelu" else []
-    return getattr(rf, name)(x, *positional, **params), {**spec.example_params}
+    return call_by_name(name, x, **{**spec.example_params, **params}), spec.example_params
 
 
 @pytest.mark.parametrize("dtype_name", REAL_DTYPES)

@@ -7,15 +7,14 @@ import pytest
 from libraries import LIBRARIES, NUMPY_DTYPES, library_params
 
 import rectifiers as rf
+from rectifiers._apply import call_by_name
 
 SEED = np.array([1.0, -0.5, 3.4, -2.1, 0.0, -6.5], dtype=np.float32)
 ELEMENTWISE = [n for n in rf.names() if rf.get(n).elementwise]
 
 
 def _call(activation, x, **params):
-    params = {**rf.get(activation).example_params, **params}
-    positional = [params.pop("alpha")] if activation == "prelu" else []
-    return getattr(rf, activation)(x, *positional, **params)
+    return call_by_name(activation, x, **{**rf.get(activation).example_params, **params})
 
 
 @pytest.mark.parametrize("library", library_params())

@@ -100,6 +100,21 @@ def derivative_of(spec: ActivationSpec, x, params: dict, *, fast=True):
     return _run(spec, "derivative", x, params, None, keep_integers=False, fast=fast)
 
 
+def call_by_name(name, x, /, **params):
+    """``rectifiers.<name>(x, ...)`` with every parameter passed by name, positional-only ones
+    (prelu's ``alpha``) included: what demos, docs and tests use to call any activation.
+
+    >>> import numpy as np
+    >>> call_by_name("prelu", np.array([-2.0]), alpha=0.25)
+    array([-0.5])
+    """
+    import rectifiers
+
+    spec = get(name)
+    positional = [params.pop(p.name) for p in spec.params if p.kind == "positional-only" and p.name in params]
+    return getattr(rectifiers, spec.name)(x, *positional, **params)
+
+
 def _args_section(spec: ActivationSpec) -> str:
     lines = ["Args:", "    x: an array of a real dtype (NumPy, PyTorch, JAX, TensorFlow, array API)."]
     for p in spec.params:

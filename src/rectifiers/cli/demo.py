@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 import rectifiers as rf
+from rectifiers._apply import call_by_name
 
 SEED_INPUT = [1.0, -0.5, 3.4, -2.1, 0.0, -6.5]
 
@@ -24,9 +25,7 @@ def main(args=None) -> int:
     print(_row("x (float32)", x))
     for name in rf.names():
         spec = rf.get(name)
-        params = spec.example_params
-        positional = [params.pop("alpha")] if name == "prelu" else []
-        print(_row(name, getattr(rf, name)(x, *positional, **params)))
+        print(_row(name, call_by_name(name, x, **spec.example_params)))
         if spec.elementwise:
             print(_row(f"  {name}'", rf.derivative(name, x, **spec.example_params)))
     ints = np.array([-3, 0, 7], dtype=np.int64)
