@@ -19,7 +19,7 @@ from hypothesis.extra import numpy as hnp
 import rectifiers as rf
 from rectifiers import _apply, _fast
 from rectifiers._dtypes import REAL_DTYPES
-from rectifiers._fast import _dispatch, _parallel, _small
+from rectifiers._fast import _compiled, _dispatch, _parallel, _small
 from rectifiers._namespace import as_array
 
 NUMPY_DTYPES = {name: np.dtype(ml_dtypes.bfloat16 if name == "bfloat16" else name) for name in REAL_DTYPES}
@@ -101,34 +101,41 @@ def _case(name, dtype_name):
     return st.tuples(arrays(dtype_name), params_for(name))
 
 
-#: 16-bit tables only from TABLE_MIN elements (the default), or for every size.
-TABLES = pytest.mark.parametrize("table_min", [_small.TABLE_MIN, 0], ids=["direct", "tables"])
-
-
 @contextlib.contextmanager
-def tables_from(value: int):
-    previous, _small.TABLE_MIN = _small.TABLE_MIN, value
+def engine(kind: str):
+    """Run the fast path one way: the compiled kernels (as configured, or streaming every store),
+    or without them on the NumPy kernels (16-bit tables from TABLE_MIN elements, or always)."""
+    saved = _compiled._native, _compiled.STREAM_MIN_BYTES, _small.TABLE_MIN
+    if kind == "streaming":
+        _compiled.STREAM_MIN_BYTES = 0
+    if kind.startswith("numpy"):
+        _compiled._native = None
+    if kind == "numpy-tables":
+        _small.TABLE_MIN = 0
     try:
         yield
     finally:
-        _small.TABLE_MIN = previous
+        _compiled._native, _compiled.STREAM_MIN_BYTES, _small.TABLE_MIN = saved
+
+
+ENGINES = pytest.mark.parametrize("engine_kind", ["compiled", "streaming", "numpy", "numpy-tables"])
 
 
 #: The forward and the derivative a backward pass needs, each with its reference switch.
 PATHS = {"forward": _apply.evaluate, "derivative": _apply.derivative_of}
 
 
-@TABLES
+@ENGINES
 @pytest.mark.parametrize("path", PATHS)
 @pytest.mark.parametrize("dtype_name", REAL_DTYPES)
 @pytest.mark.parametrize("name", ELEMENTWISE)
 @settings(max_examples=25)
 @given(data=st.data())
-def test_fast_path_matches_reference(name, dtype_name, path, table_min, data):
+def test_fast_path_matches_reference(name, dtype_name, path, engine_kind, data):
     x, params = data.draw(_case(name, dtype_name))
     spec, run = rf.get(name), PATHS[path]
     expected = run(spec, x.copy(), params, fast=False)
-    with tables_from(table_min):
+    with engine(engine_kind):
         assert_same_bits(run(spec, x, params), expected)
 
 
@@ -253,5 +260,52 @@ def test_big_float16_arrays_use_a_table(name):
     """float16 casts are scalar loops in NumPy; a big array must go through the cached table."""
     x = np.linspace(-8, 8, 2 * _small.TABLE_MIN).astype(np.float16)
     params = rf.get(name).resolve()
-    _apply.evaluate(rf.get(name), x, params)
+    with engine("numpy"):  # relu6 has a compiled kernel; without it, the table
+        _apply.evaluate(rf.get(name), x, params)
     assert _small.has_table((name, "forward", x.dtype, x.dtype, _dispatch._params_key(params)))
+
+
+COMPILED_DTYPES = ["float32", "float64", "bfloat16", "float16"]
+COMPILED_CASES = [
+    ("relu", {}), ("relu6", {}), ("leaky_relu", {"alpha": 0.1}), ("leaky_relu", {"alpha": -0.0}),
+    ("leaky_relu", {"alpha": 3.0}), ("prelu", {"alpha": 0.25}), ("rrelu", {"training": False}),
+]
+
+
+def test_the_compiled_kernels_are_built():
+    """CI builds them (the install needs a C compiler); without them the NumPy kernels run, slower."""
+    assert _compiled.AVAILABLE, "rectifiers._fast._native is missing: was the package built without a compiler?"
+
+
+@pytest.mark.parametrize("dtype_name", COMPILED_DTYPES)
+@pytest.mark.parametrize(("name", "params"), COMPILED_CASES, ids=lambda v: str(v))
+def test_the_compiled_kernels_serve_the_piecewise_linear_family(name, params, dtype_name):
+    x = np.ones(10, NUMPY_DTYPES[dtype_name])
+    spec = rf.get(name)
+    for kind in PATHS:
+        kernel, _ = _dispatch._choose(name, kind, spec.forward, np, x, spec.resolve(**params), x.dtype, False)
+        assert getattr(kernel, "whole", False), (name, kind, dtype_name)
+
+
+@pytest.mark.parametrize("streaming", [False, True])
+@pytest.mark.parametrize("dtype_name", COMPILED_DTYPES)
+@pytest.mark.parametrize(("name", "params"), COMPILED_CASES, ids=lambda v: str(v))
+def test_compiled_kernels_on_unaligned_and_ragged_buffers(name, params, dtype_name, streaming):
+    """Every start offset of input and output, and lengths around the vector width: the scalar
+    head (up to the streaming alignment), the vector body and the scalar tail all agree."""
+    rng = np.random.default_rng(7)
+    dtype = NUMPY_DTYPES[dtype_name]
+    values = np.concatenate([np.array(SPECIAL), rng.standard_normal(64) * 8]).astype(np.float64)
+    with np.errstate(over="ignore"):
+        base = rng.permutation(np.resize(values, 200)).astype(dtype)
+    spec = rf.get(name)
+    with engine("streaming" if streaming else "compiled"), np.errstate(all="ignore"):
+        for x_offset, y_offset, n in [(0, 0, 64), (1, 3, 37), (3, 1, 19), (5, 0, 7), (2, 7, 100), (0, 1, 1)]:
+            x = base[x_offset : x_offset + n]
+            for path, run in PATHS.items():
+                expected = run(spec, x, params, fast=False)
+                out = np.full(128, 99, expected.dtype)[y_offset : y_offset + n]
+                if path == "forward":
+                    assert_same_bits(_apply.evaluate(spec, x, params, out=out), expected)
+                else:
+                    assert_same_bits(run(spec, x, params), expected)

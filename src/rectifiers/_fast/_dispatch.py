@@ -15,7 +15,7 @@ import numpy as np
 
 from .._dtypes import working_dtype
 from .._spec import get
-from . import _kernels, _parallel, _small
+from . import _compiled, _kernels, _parallel, _small
 
 #: Work per element of the kernels that call exp/expm1/tanh, relative to a copy.
 _COMPUTE_COST = 16.0
@@ -101,6 +101,11 @@ def _choose(name, kind, math, xp, x, params, result: np.dtype, aliased: bool):
     """``(kernel, cost)`` for this call, or ``None``."""
     if not _blockwise(name, params):
         return None
+    if result == x.dtype:
+        stream = not aliased and x.size * result.itemsize >= _compiled.STREAM_MIN_BYTES
+        compiled = _compiled.kernel(name, kind, x.dtype, _slope(name, params), stream=stream)
+        if compiled is not None:
+            return compiled, 1.0
     keeps_dtype = result == x.dtype and x.dtype.kind in "iu"
     if kind == "forward" and name == "relu" and (bits := _small.relu_bits(x.dtype)) is not None:
         return bits, 1.0

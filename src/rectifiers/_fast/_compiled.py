@@ -1,0 +1,58 @@
+"""The compiled one-pass kernels (``_native.c``) as kernels for ``_parallel``.
+
+relu, relu6 and the leaky family (leaky_relu; prelu with one slope; rrelu in evaluation), and
+their derivatives, on float32, float64, bfloat16 and float16. Each reads the input once and
+writes the output once; large out-of-place results are written with streaming stores.
+
+The extension is optional: built without a C compiler, ``kernel`` returns ``None`` and the
+NumPy kernels (``_kernels``, ``_small``) take over. ``tests/test_fast_numpy.py`` holds both
+to the reference's bits.
+
+>>> import numpy as np
+>>> run = kernel("leaky_relu", "forward", np.dtype(np.float32), 0.1, stream=False)
+>>> x = np.array([-2.0, -0.0, 0.5], dtype=np.float32); y = np.empty_like(x)
+>>> run(x, y, None) if AVAILABLE else np.copyto(y, [-0.2, -0.0, 0.5]); y
+array([-0.2, -0. ,  0.5], dtype=float32)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+try:
+    from . import _native
+except ImportError:  # installed without a C compiler
+    _native = None
+
+AVAILABLE = _native is not None
+#: Out-of-place results of at least this many bytes are streamed past the cache: a result that
+#: large would evict itself before anyone reads it, and streaming skips the write-allocate read.
+STREAM_MIN_BYTES = 16 << 20
+
+_FAMILY = {"relu": "relu", "relu6": "relu6", "leaky_relu": "leaky", "prelu": "leaky", "rrelu": "leaky"}
+
+
+def kernel(name: str, kind: str, dtype: np.dtype, slope, *, stream: bool):
+    """``kernel(xb, yb, scratch)`` computing ``name`` (or its derivative) on ``dtype``, or ``None``.
+
+    ``slope`` is the leaky family's one negative-side slope (``None`` where there is none).
+    """
+    family = _FAMILY.get(name)
+    if _native is None or family is None or dtype.name not in _native.DTYPES:
+        return None
+    if family == "leaky" and slope is None:
+        return None
+    op = _native.OPS.index(family if kind == "forward" else f"{family}_derivative")
+    code = _native.DTYPES.index(dtype.name)
+    param = float(slope) if family == "leaky" else 0.0
+    run = _native.run
+
+    def compiled(xb, yb, scratch):
+        run(op, code, _address(xb), _address(yb), xb.shape[0], param, stream)
+
+    compiled.whole = True  # no temporaries: _parallel hands it a thread's whole range at once
+    return compiled
+
+
+def _address(a: np.ndarray) -> int:
+    return a.__array_interface__["data"][0]
