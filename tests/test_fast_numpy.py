@@ -277,9 +277,13 @@ def test_the_compiled_kernels_are_built():
     assert _compiled.AVAILABLE, "rectifiers._fast._native is missing: was the package built without a compiler?"
 
 
-@pytest.mark.parametrize("dtype_name", COMPILED_DTYPES)
-@pytest.mark.parametrize(("name", "params"), COMPILED_CASES, ids=lambda v: str(v))
-def test_the_compiled_kernels_serve_the_piecewise_linear_family(name, params, dtype_name):
+@pytest.mark.parametrize(
+    ("name", "params", "dtype_name"),
+    [(name, params, dtype) for name, params in COMPILED_CASES for dtype in COMPILED_DTYPES]
+    + [("elu", {}, "float32"), ("elu", {"alpha": 0.3}, "float32")],
+    ids=str,
+)
+def test_the_compiled_kernels_serve_the_piecewise_linear_family_and_float32_elu(name, params, dtype_name):
     x = np.ones(10, NUMPY_DTYPES[dtype_name])
     spec = rf.get(name)
     for kind in PATHS:
@@ -288,8 +292,12 @@ def test_the_compiled_kernels_serve_the_piecewise_linear_family(name, params, dt
 
 
 @pytest.mark.parametrize("streaming", [False, True])
-@pytest.mark.parametrize("dtype_name", COMPILED_DTYPES)
-@pytest.mark.parametrize(("name", "params"), COMPILED_CASES, ids=lambda v: str(v))
+@pytest.mark.parametrize(
+    ("name", "params", "dtype_name"),
+    [(name, params, dtype) for name, params in COMPILED_CASES for dtype in COMPILED_DTYPES]
+    + [("elu", {"alpha": 1.0}, "float32"), ("elu", {"alpha": 1 + 2**-24}, "float32")],
+    ids=str,
+)
 def test_compiled_kernels_on_unaligned_and_ragged_buffers(name, params, dtype_name, streaming):
     """Every start offset of input and output, and lengths around the vector width: the scalar
     head (up to the streaming alignment), the vector body and the scalar tail all agree."""
@@ -309,3 +317,20 @@ def test_compiled_kernels_on_unaligned_and_ragged_buffers(name, params, dtype_na
                     assert_same_bits(_apply.evaluate(spec, x, params, out=out), expected)
                 else:
                     assert_same_bits(run(spec, x, params), expected)
+
+
+@pytest.mark.parametrize("capacity", [0, 3, 4096])
+def test_elu_lanes_the_kernel_cannot_decide_go_to_the_reference(capacity, monkeypatch):
+    """With alpha = 1 + 2^-24, -alpha lies on a float32 rounding midpoint: every saturated lane is
+    uncertain. Whether their indices fit the buffer or not, the result is the reference's."""
+    if not (_compiled.AVAILABLE and _compiled._native.ELU):
+        pytest.skip("needs the compiled elu (AVX2 and FMA)")
+    monkeypatch.setattr(_compiled, "_CAPACITY", capacity)
+    x = np.linspace(-60, 2, 1000).astype(np.float32)
+    spec, params = rf.get("elu"), {"alpha": 1 + 2**-24}
+    for run in PATHS.values():
+        assert_same_bits(run(spec, x, params), run(spec, x, params, fast=False))
+    index = np.empty(8, np.int64)
+    y = np.empty_like(x)
+    assert _compiled._native.elu(x.ctypes.data, y.ctypes.data, x.size, params["alpha"], False, False,
+                                 index.ctypes.data, 0) > 3, "the premise: many lanes are uncertain"

@@ -26,6 +26,8 @@ def as_array(x):
 
     Python scalars and sequences become NumPy arrays.
     """
+    if type(x) is np.ndarray:  # the common case, answered without asking every library
+        return _NUMPY, x
     if _is_tensorflow(x):
         from . import _tensorflow_namespace as xp
 
@@ -33,6 +35,9 @@ def as_array(x):
     if not array_api_compat.is_array_api_obj(x):
         x = np.asarray(x)
     return array_api_compat.array_namespace(x), x
+
+
+_NUMPY = array_api_compat.array_namespace(np.empty(0))
 
 
 def as_result(xp, y):

@@ -1,15 +1,18 @@
 """The compiled one-pass kernels (``_native.c``) as kernels for ``_parallel``.
 
 relu, relu6 and the leaky family (leaky_relu; prelu with one slope; rrelu in evaluation), and
-their derivatives, on float32, float64, bfloat16 and float16. Each reads the input once and
-writes the output once; large out-of-place results are written with streaming stores.
+their derivatives, on float32, float64, bfloat16 and float16; elu and its derivative on float32.
+Each reads the input once and writes the output once; large out-of-place results are written
+with streaming stores. elu reports the rare lanes whose float32 rounding its fast float64
+expm1 cannot decide, and ``reference`` (the reference math) recomputes exactly those.
 
 The extension is optional: built without a C compiler, ``kernel`` returns ``None`` and the
 NumPy kernels (``_kernels``, ``_small``) take over. ``tests/test_fast_numpy.py`` holds both
 to the reference's bits.
 
 >>> import numpy as np
->>> run = kernel("leaky_relu", "forward", np.dtype(np.float32), 0.1, stream=False)
+>>> run = kernel("leaky_relu", "forward", np.dtype(np.float32), {"alpha": 0.1}, slope=0.1,
+...              stream=False, reference=None)
 >>> x = np.array([-2.0, -0.0, 0.5], dtype=np.float32); y = np.empty_like(x)
 >>> run(x, y, None) if AVAILABLE else np.copyto(y, [-0.2, -0.0, 0.5]); y
 array([-0.2, -0. ,  0.5], dtype=float32)
@@ -18,6 +21,9 @@ array([-0.2, -0. ,  0.5], dtype=float32)
 from __future__ import annotations
 
 import numpy as np
+
+from .._dtypes import dtype_name
+from . import _parallel
 
 try:
     from . import _native
@@ -32,18 +38,25 @@ STREAM_MIN_BYTES = 16 << 20
 _FAMILY = {"relu": "relu", "relu6": "relu6", "leaky_relu": "leaky", "prelu": "leaky", "rrelu": "leaky"}
 
 
-def kernel(name: str, kind: str, dtype: np.dtype, slope, *, stream: bool):
+#: Uncertain elu lanes one call reports by index; past that, its range is recomputed by blocks.
+_CAPACITY = 4096
+
+
+def kernel(name: str, kind: str, dtype: np.dtype, params: dict, *, slope, stream: bool, reference):
     """``kernel(xb, yb, scratch)`` computing ``name`` (or its derivative) on ``dtype``, or ``None``.
 
-    ``slope`` is the leaky family's one negative-side slope (``None`` where there is none).
+    ``slope`` is the leaky family's one negative-side slope (``None`` where there is none);
+    ``reference(x)`` is the reference math on a 1-d array, for the lanes elu cannot decide.
     """
+    if name == "elu":
+        return _elu(kind, dtype, params["alpha"], stream, reference)
     family = _FAMILY.get(name)
-    if _native is None or family is None or dtype.name not in _native.DTYPES:
+    if _native is None or family is None or dtype_name(dtype) not in _native.DTYPES:
         return None
     if family == "leaky" and slope is None:
         return None
     op = _native.OPS.index(family if kind == "forward" else f"{family}_derivative")
-    code = _native.DTYPES.index(dtype.name)
+    code = _native.DTYPES.index(dtype_name(dtype))
     param = float(slope) if family == "leaky" else 0.0
     run = _native.run
 
@@ -51,6 +64,27 @@ def kernel(name: str, kind: str, dtype: np.dtype, slope, *, stream: bool):
         run(op, code, _address(xb), _address(yb), xb.shape[0], param, stream)
 
     compiled.whole = True  # no temporaries: _parallel hands it a thread's whole range at once
+    return compiled
+
+
+def _elu(kind: str, dtype: np.dtype, alpha: float, stream: bool, reference):
+    if _native is None or not _native.ELU or dtype != np.float32:
+        return None
+    run, exp = _native.elu, kind != "forward"
+
+    def compiled(xb, yb, scratch):
+        index = np.empty(_CAPACITY, np.int64)
+        count = run(_address(xb), _address(yb), xb.shape[0], float(alpha), exp, stream, _address(index), _CAPACITY)
+        if count <= _CAPACITY:
+            if count:
+                uncertain = index[:count]
+                yb[uncertain] = reference(xb[uncertain])
+            return
+        for start in range(0, xb.shape[0], _parallel.BLOCK):
+            end = start + _parallel.BLOCK
+            yb[start:end] = reference(xb[start:end])
+
+    compiled.whole = True
     return compiled
 
 

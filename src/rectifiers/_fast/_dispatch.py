@@ -1,8 +1,9 @@
 """Pick the NumPy kernel for one call and run it over the array's memory, whatever its layout.
 
 The core (``_apply``) has already resolved the parameters and the result dtype; this module
-only decides *how* to compute: a branch-free kernel (``_kernels``), a bit-pattern or table
-kernel for small dtypes (``_small``), or the reference math itself block by block. It returns
+only decides *how* to compute: a compiled one-pass kernel (``_compiled``), a branch-free NumPy
+kernel (``_kernels``), a bit-pattern or table kernel for small dtypes (``_small``), or the
+reference math itself block by block. It returns
 ``None`` where no blockwise evaluation equals the reference (rrelu's random slopes, prelu's
 broadcast slopes), and the core then runs the reference path.
 """
@@ -20,6 +21,8 @@ from . import _compiled, _kernels, _parallel, _small
 #: Work per element of the kernels that call exp/expm1/tanh, relative to a copy.
 _COMPUTE_COST = 16.0
 _COMPUTE_BOUND = ("elu", "selu", "sigmoid", "tanh")
+#: The same for the compiled kernels: all run at copy speed but elu's float64 expm1 (a few times a copy).
+_COMPILED_COST = {"elu": 4.0}
 
 
 def _slope(name: str, params: dict):
@@ -103,9 +106,12 @@ def _choose(name, kind, math, xp, x, params, result: np.dtype, aliased: bool):
         return None
     if result == x.dtype:
         stream = not aliased and x.size * result.itemsize >= _compiled.STREAM_MIN_BYTES
-        compiled = _compiled.kernel(name, kind, x.dtype, _slope(name, params), stream=stream)
+        compiled = _compiled.kernel(
+            name, kind, x.dtype, params, slope=_slope(name, params), stream=stream,
+            reference=lambda c: _reference(math, xp, params, _working(xp, name, x.dtype, result), result, c),
+        )
         if compiled is not None:
-            return compiled, 1.0
+            return compiled, _COMPILED_COST.get(name, 1.0)
     keeps_dtype = result == x.dtype and x.dtype.kind in "iu"
     if kind == "forward" and name == "relu" and (bits := _small.relu_bits(x.dtype)) is not None:
         return bits, 1.0

@@ -202,6 +202,112 @@ static const avx2_loop AVX2_TABLE[N_OPS][N_DTYPES] = {
 
 static int has_avx2 = 0;
 
+/* ---- elu and elu' on float32: a float64 expm1/exp fast enough to keep up with memory ----
+ *
+ * The reference computes alpha * expm1(x) (elu) or alpha * exp(x) (elu') in float64 with
+ * libm's expm1/exp and rounds once to float32. Here expm1 is x = k ln2 + r, |r| <= ln2/2
+ * (Cody-Waite with FMA), a degree-12 Taylor polynomial in r (truncation below 1e-16), and
+ * 2^k (p + 1) - 1 as one FMA: within a few float64 ulp of the true value, as libm is. exp
+ * takes x >= -200, where 2^k stays normal: below, alpha exp(x) with |alpha| < 1e30 is far
+ * below float32's smallest subnormal and rounds to zero with alpha's sign, as alpha exp(-200)
+ * does. For a larger alpha those lanes are reported as uncertain.
+ *
+ * So t = alpha * e and the reference's product differ by far less than 2^-40 relative. Where
+ * t (1 - 2^-40) and t (1 + 2^-40) round to the same float32, the reference rounds to it too:
+ * that is the result. Elsewhere (about one element in 2^16) the lane is reported, and the
+ * caller recomputes it with the reference math. The result is the reference's to the bit.
+ */
+#if HAVE_AVX2_BUILD
+#define FMA_AVX2 __attribute__((target("avx2,fma")))
+
+FMA_AVX2 static inline __m256d v_expm1_or_exp(__m256d x, int exp) {
+    /* expm1(x) is -1 in float64 below -40; exp below -200 is left to the caller (see v_elu_half). NaN stays. */
+    const __m256d clamped = _mm256_max_pd(_mm256_set1_pd(exp ? -200.0 : -40.0), x);
+    const __m256d k = _mm256_round_pd(_mm256_mul_pd(clamped, _mm256_set1_pd(1.4426950408889634)),
+                                      _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m256d r = _mm256_fnmadd_pd(k, _mm256_set1_pd(6.93147180369123816490e-01), clamped);
+    r = _mm256_fnmadd_pd(k, _mm256_set1_pd(1.90821492927058770002e-10), r);
+    __m256d q = _mm256_set1_pd(1.0 / 479001600.0); /* 1/12! */
+    static const double inverse_factorials[] = {1.0 / 39916800.0, 1.0 / 3628800.0, 1.0 / 362880.0,
+                                                1.0 / 40320.0, 1.0 / 5040.0, 1.0 / 720.0, 1.0 / 120.0,
+                                                1.0 / 24.0, 1.0 / 6.0, 1.0 / 2.0};
+    for (int i = 0; i < 10; i++) q = _mm256_fmadd_pd(q, r, _mm256_set1_pd(inverse_factorials[i]));
+    const __m256d p = _mm256_fmadd_pd(_mm256_mul_pd(r, r), q, r); /* expm1(r) */
+    const __m256i k64 = _mm256_cvtepi32_epi64(_mm256_cvtpd_epi32(k));
+    const __m256d scale = _mm256_castsi256_pd(_mm256_slli_epi64(_mm256_add_epi64(k64, _mm256_set1_epi64x(1023)), 52));
+    if (exp) return _mm256_fmadd_pd(scale, p, scale);                                 /* 2^k (p + 1) */
+    const __m256d e = _mm256_fmadd_pd(scale, p, _mm256_sub_pd(scale, _mm256_set1_pd(1.0))); /* 2^k (p + 1) - 1 */
+    return _mm256_blendv_pd(e, x, _mm256_cmp_pd(x, _mm256_setzero_pd(), _CMP_EQ_OQ)); /* expm1(-0.0) = -0.0 */
+}
+
+/* alpha * expm1(x) (or exp) rounded to float32 for 4 lanes, and which lanes are uncertain. */
+FMA_AVX2 static inline __m128 v_elu_half(__m128 x, __m256d alpha, int exp, int huge_alpha, __m128 *uncertain) {
+    const __m256d t = _mm256_mul_pd(alpha, v_expm1_or_exp(_mm256_cvtps_pd(x), exp));
+    const __m128 low = _mm256_cvtpd_ps(_mm256_mul_pd(t, _mm256_set1_pd(1.0 - 0x1p-40)));
+    const __m128 high = _mm256_cvtpd_ps(_mm256_mul_pd(t, _mm256_set1_pd(1.0 + 0x1p-40)));
+    *uncertain = _mm_cmp_ps(low, high, _CMP_NEQ_OQ); /* NaN is certain: it stays NaN */
+    if (exp && huge_alpha) *uncertain = _mm_or_ps(*uncertain, _mm_cmp_ps(x, _mm_set1_ps(-200.0f), _CMP_LT_OQ));
+    return _mm256_cvtpd_ps(t);
+}
+
+/* Returns how many lanes were uncertain; the first `capacity` of their indices are in `index`. */
+FMA_AVX2 static size_t elu_f32_avx2(const float *x, float *y, size_t n, double alpha, int exp, int stream,
+                                    int64_t *index, size_t capacity) {
+    const __m256d a = _mm256_set1_pd(alpha);
+    const int huge_alpha = !(alpha > -1e30 && alpha < 1e30);
+    size_t i = 0, count = 0;
+    while (i < n) {
+        /* Lanes past n (the head, to align y for streaming, and the tail) go through a small buffer. */
+        size_t lanes = 8;
+        if (stream && ((uintptr_t)(y + i) & 31)) lanes = (32 - ((uintptr_t)(y + i) & 31)) / 4;
+        if (lanes > n - i) lanes = n - i;
+        float in[8] = {0}, out[8];
+        const int whole = lanes == 8;
+        if (!whole) memcpy(in, x + i, lanes * 4);
+        const __m256 v = _mm256_loadu_ps(whole ? x + i : in);
+        __m128 u0, u1;
+        const __m128 lo = v_elu_half(_mm256_castps256_ps128(v), a, exp, huge_alpha, &u0);
+        const __m128 hi = v_elu_half(_mm256_extractf128_ps(v, 1), a, exp, huge_alpha, &u1);
+        const __m256 positive = _mm256_cmp_ps(v, _mm256_setzero_ps(), _CMP_GT_OQ);
+        const __m256 r = _mm256_blendv_ps(_mm256_set_m128(hi, lo), exp ? _mm256_set1_ps(1.0f) : v, positive);
+        const int uncertain = _mm256_movemask_ps(_mm256_andnot_ps(positive, _mm256_set_m128(u1, u0)));
+        if (whole && stream) _mm256_stream_ps(y + i, r);
+        else if (whole) _mm256_storeu_ps(y + i, r);
+        else { _mm256_storeu_ps(out, r); memcpy(y + i, out, lanes * 4); }
+        for (int lane = 0; uncertain && lane < (int)lanes; lane++) {
+            if (uncertain >> lane & 1) {
+                if (count < capacity) index[count] = (int64_t)(i + lane);
+                count++;
+            }
+        }
+        i += lanes;
+    }
+    return count;
+}
+#endif
+
+static int has_fma = 0;
+
+static PyObject *elu(PyObject *self, PyObject *args) {
+    Py_ssize_t x, y, n, index, capacity;
+    double alpha;
+    int exp, stream;
+    if (!PyArg_ParseTuple(args, "nnndppnn", &x, &y, &n, &alpha, &exp, &stream, &index, &capacity)) return NULL;
+#if HAVE_AVX2_BUILD
+    if (has_fma && n >= 0 && capacity >= 0) {
+        size_t count;
+        Py_BEGIN_ALLOW_THREADS
+        count = elu_f32_avx2((const float *)x, (float *)y, (size_t)n, alpha, exp, stream, (int64_t *)index,
+                             (size_t)capacity);
+        if (stream) _mm_sfence();
+        Py_END_ALLOW_THREADS
+        return PyLong_FromSize_t(count);
+    }
+#endif
+    PyErr_SetString(PyExc_ValueError, "rectifiers._native.elu needs AVX2 and FMA, and n, capacity >= 0");
+    return NULL;
+}
+
 static PyObject *run(PyObject *self, PyObject *args) {
     int op, dtype, stream;
     Py_ssize_t x, y, n;
@@ -237,6 +343,8 @@ static PyObject *run(PyObject *self, PyObject *args) {
 static PyMethodDef methods[] = {
     {"run", run, METH_VARARGS,
      "run(op, dtype, x_address, y_address, n, param, stream): y[:n] = op(x[:n]) over raw contiguous buffers."},
+    {"elu", elu, METH_VARARGS,
+     "elu(x_address, y_address, n, alpha, exp, stream, index_address, capacity) -> uncertain lanes (float32)."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -253,13 +361,14 @@ PyMODINIT_FUNC PyInit__native(void) {
 #if HAVE_AVX2_BUILD
     __builtin_cpu_init();
     has_avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("f16c");
+    has_fma = has_avx2 && __builtin_cpu_supports("fma");
 #endif
     PyObject *m = PyModule_Create(&module);
     if (m == NULL) return NULL;
     const int dtypes = has_avx2 ? N_DTYPES : F16; /* float16 needs F16C */
     if (PyModule_AddObject(m, "OPS", names(OP_NAMES, N_OPS)) < 0 ||
         PyModule_AddObject(m, "DTYPES", names(DTYPE_NAMES, dtypes)) < 0 ||
-        PyModule_AddIntConstant(m, "SIMD", has_avx2) < 0) {
+        PyModule_AddIntConstant(m, "SIMD", has_avx2) < 0 || PyModule_AddIntConstant(m, "ELU", has_fma) < 0) {
         Py_DECREF(m);
         return NULL;
     }
