@@ -61,7 +61,7 @@ def kernel(name: str, kind: str, dtype: np.dtype, params: dict, *, slope, stream
     run = _native.run
 
     def compiled(xb, yb, scratch):
-        run(op, code, _address(xb), _address(yb), xb.shape[0], param, stream)
+        run(op, code, xb, yb, param, stream)
 
     compiled.whole = True  # no temporaries: _parallel hands it a thread's whole range at once
     return compiled
@@ -74,19 +74,17 @@ def _elu(kind: str, dtype: np.dtype, alpha: float, stream: bool, reference):
 
     def compiled(xb, yb, scratch):
         index = np.empty(_CAPACITY, np.int64)
-        count = run(_address(xb), _address(yb), xb.shape[0], float(alpha), exp, stream, _address(index), _CAPACITY)
-        if count <= _CAPACITY:
-            if count:
+        count = run(xb, yb, float(alpha), exp, stream, index)
+        if not count:
+            return
+        with np.errstate(all="ignore"):  # as the reference path runs
+            if count <= _CAPACITY:
                 uncertain = index[:count]
                 yb[uncertain] = reference(xb[uncertain])
-            return
-        for start in range(0, xb.shape[0], _parallel.BLOCK):
-            end = start + _parallel.BLOCK
-            yb[start:end] = reference(xb[start:end])
+                return
+            for start in range(0, xb.shape[0], _parallel.BLOCK):
+                end = start + _parallel.BLOCK
+                yb[start:end] = reference(xb[start:end])
 
     compiled.whole = True
     return compiled
-
-
-def _address(a: np.ndarray) -> int:
-    return a.__array_interface__["data"][0]

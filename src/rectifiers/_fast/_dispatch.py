@@ -10,11 +10,13 @@ broadcast slopes), and the core then runs the reference path.
 
 from __future__ import annotations
 
+import contextlib
 import numbers
 
 import numpy as np
 
 from .._dtypes import working_dtype
+from .._namespace import quiet_floating_point
 from .._spec import get
 from . import _compiled, _kernels, _parallel, _small
 
@@ -176,11 +178,13 @@ def apply(name: str, kind: str, math, xp, x, params: dict, result, out=None):
     if chosen is None:
         return None
     kernel, cost = chosen
-    if flat is not None:
-        _parallel.run(kernel, *flat, cost=cost)
-        return target
-    xc = np.array(x, order="C", copy=True)
-    yc = np.empty(x.shape, result)
-    _parallel.run(kernel, xc.reshape(-1), yc.reshape(-1), cost=cost)
+    # The compiled kernels raise no NumPy warnings; the ufunc ones would, from discarded branches.
+    with contextlib.nullcontext() if getattr(kernel, "whole", False) else quiet_floating_point(xp):
+        if flat is not None:
+            _parallel.run(kernel, *flat, cost=cost)
+            return target
+        xc = np.array(x, order="C", copy=True)
+        yc = np.empty(x.shape, result)
+        _parallel.run(kernel, xc.reshape(-1), yc.reshape(-1), cost=cost)
     np.copyto(target, yc)
     return target

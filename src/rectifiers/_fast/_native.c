@@ -16,8 +16,8 @@
  * exactly, rounded back to nearest-even once), float64 for float64. No contraction
  * (-ffp-contract=off): a * x is one rounding, as NumPy computes it.
  *
- * run(op, dtype, x_address, y_address, n, param, stream) is called from _kernels_native.py
- * with addresses of contiguous buffers it owns; it releases the GIL.
+ * run(op, dtype, x, y, param, stream) takes x and y as contiguous buffers of one length (y
+ * writable), is called from _compiled.py, and releases the GIL while it runs.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -28,9 +28,13 @@
 #include <immintrin.h>
 #define HAVE_AVX2_BUILD 1
 #define AVX2 __attribute__((target("avx2,f16c")))
+#define STORE_FENCE(stream) if (stream) _mm_sfence() /* streaming stores are weakly ordered */
 #else
 #define HAVE_AVX2_BUILD 0
+#define STORE_FENCE(stream) (void)(stream)
 #endif
+
+typedef void (*vector_loop)(const void *, void *, size_t, double, int stream);
 
 enum op { RELU, RELU6, LEAKY, RELU_D, RELU6_D, LEAKY_D, N_OPS };
 static const char *OP_NAMES[N_OPS] = {"relu", "relu6", "leaky", "relu_derivative",
@@ -192,13 +196,25 @@ AVX2_LOOPS(relu_d, S_RELU_D)
 AVX2_LOOPS(relu6_d, S_RELU6_D)
 AVX2_LOOPS(leaky_d, S_LEAKY_D)
 
-typedef void (*avx2_loop)(const void *, void *, size_t, double, int);
 #define AVX2_ROW(OP) {OP##_f32_avx2, OP##_f64_avx2, OP##_bf16_avx2, OP##_f16_avx2}
-static const avx2_loop AVX2_TABLE[N_OPS][N_DTYPES] = {
+static const vector_loop AVX2_TABLE[N_OPS][N_DTYPES] = {
     AVX2_ROW(relu), AVX2_ROW(relu6), AVX2_ROW(leaky),
     AVX2_ROW(relu_d), AVX2_ROW(relu6_d), AVX2_ROW(leaky_d),
 };
 #endif
+
+static const Py_ssize_t ITEMSIZE[N_DTYPES] = {4, 8, 2, 2};
+
+/* x and y as contiguous buffers of equal length (y writable), and their element count. */
+static int elements(Py_buffer *x, Py_buffer *y, int dtype, Py_ssize_t *n) {
+    if (x->len != y->len || x->len % ITEMSIZE[dtype] != 0) {
+        PyErr_Format(PyExc_ValueError, "rectifiers._native: x and y must hold the same whole number of %s "
+                     "elements. Received: %zd and %zd bytes", DTYPE_NAMES[dtype], x->len, y->len);
+        return 0;
+    }
+    *n = x->len / ITEMSIZE[dtype];
+    return 1;
+}
 
 static int has_avx2 = 0;
 
@@ -298,62 +314,69 @@ FMA_AVX2 static size_t elu_f32_avx2(const float *x, float *y, size_t n, double a
 static int has_fma = 0;
 
 static PyObject *elu(PyObject *self, PyObject *args) {
-    Py_ssize_t x, y, n, index, capacity;
+    Py_buffer x, y, index;
     double alpha;
     int exp, stream;
-    if (!PyArg_ParseTuple(args, "nnndppnn", &x, &y, &n, &alpha, &exp, &stream, &index, &capacity)) return NULL;
+    Py_ssize_t n;
+    if (!PyArg_ParseTuple(args, "y*w*dppw*", &x, &y, &alpha, &exp, &stream, &index)) return NULL;
+    PyObject *result = NULL;
+    if (!has_fma) {
+        PyErr_SetString(PyExc_ValueError, "rectifiers._native.elu needs AVX2 and FMA");
+    } else if (elements(&x, &y, F32, &n)) {
 #if HAVE_AVX2_BUILD
-    if (has_fma && n >= 0 && capacity >= 0) {
         size_t count;
         Py_BEGIN_ALLOW_THREADS
-        count = elu_f32_avx2((const float *)x, (float *)y, (size_t)n, alpha, exp, stream, (int64_t *)index,
-                             (size_t)capacity);
-        if (stream) _mm_sfence();
+        count = elu_f32_avx2(x.buf, y.buf, (size_t)n, alpha, exp, stream, index.buf, (size_t)index.len / 8);
+        STORE_FENCE(stream);
         Py_END_ALLOW_THREADS
-        return PyLong_FromSize_t(count);
-    }
+        result = PyLong_FromSize_t(count);
 #endif
-    PyErr_SetString(PyExc_ValueError, "rectifiers._native.elu needs AVX2 and FMA, and n, capacity >= 0");
-    return NULL;
+    }
+    PyBuffer_Release(&x);
+    PyBuffer_Release(&y);
+    PyBuffer_Release(&index);
+    return result;
 }
 
 static PyObject *run(PyObject *self, PyObject *args) {
     int op, dtype, stream;
-    Py_ssize_t x, y, n;
+    Py_buffer x, y;
     double param;
-    if (!PyArg_ParseTuple(args, "iinnndp", &op, &dtype, &x, &y, &n, &param, &stream)) return NULL;
-    if (op < 0 || op >= N_OPS || dtype < 0 || dtype >= N_DTYPES || n < 0) {
-        PyErr_Format(PyExc_ValueError, "rectifiers._native.run: no kernel for op %d, dtype %d, n %zd",
-                     op, dtype, n);
-        return NULL;
-    }
+    Py_ssize_t n;
+    if (!PyArg_ParseTuple(args, "iiy*w*dp", &op, &dtype, &x, &y, &param, &stream)) return NULL;
+    PyObject *result = NULL;
+    if (op < 0 || op >= N_OPS || dtype < 0 || dtype >= N_DTYPES) {
+        PyErr_Format(PyExc_ValueError, "rectifiers._native.run: no kernel for op %d, dtype %d", op, dtype);
+    } else if (elements(&x, &y, dtype, &n)) {
+        vector_loop vector = NULL;
 #if HAVE_AVX2_BUILD
-    if (has_avx2) {
-        avx2_loop loop = AVX2_TABLE[op][dtype];
-        Py_BEGIN_ALLOW_THREADS
-        loop((const void *)x, (void *)y, (size_t)n, param, stream);
-        if (stream) _mm_sfence();
-        Py_END_ALLOW_THREADS
-        Py_RETURN_NONE;
-    }
+        if (has_avx2) vector = AVX2_TABLE[op][dtype];
 #endif
-    scalar_loop loop = SCALAR[op][dtype];
-    if (loop == NULL) {
-        PyErr_Format(PyExc_ValueError, "rectifiers._native.run: %s has no kernel without AVX2/F16C",
-                     DTYPE_NAMES[dtype]);
-        return NULL;
+        scalar_loop scalar = SCALAR[op][dtype];
+        if (vector == NULL && scalar == NULL) {
+            PyErr_Format(PyExc_ValueError, "rectifiers._native.run: %s needs AVX2 and F16C", DTYPE_NAMES[dtype]);
+        } else {
+            Py_BEGIN_ALLOW_THREADS
+            if (vector != NULL) {
+                vector(x.buf, y.buf, (size_t)n, param, stream);
+                STORE_FENCE(stream);
+            } else {
+                scalar(x.buf, y.buf, (size_t)n, param);
+            }
+            Py_END_ALLOW_THREADS
+            result = Py_NewRef(Py_None);
+        }
     }
-    Py_BEGIN_ALLOW_THREADS
-    loop((const void *)x, (void *)y, (size_t)n, param);
-    Py_END_ALLOW_THREADS
-    Py_RETURN_NONE;
+    PyBuffer_Release(&x);
+    PyBuffer_Release(&y);
+    return result;
 }
 
 static PyMethodDef methods[] = {
     {"run", run, METH_VARARGS,
-     "run(op, dtype, x_address, y_address, n, param, stream): y[:n] = op(x[:n]) over raw contiguous buffers."},
+     "run(op, dtype, x, y, param, stream): y = op(x), x and y contiguous buffers of one length."},
     {"elu", elu, METH_VARARGS,
-     "elu(x_address, y_address, n, alpha, exp, stream, index_address, capacity) -> uncertain lanes (float32)."},
+     "elu(x, y, alpha, exp, stream, index) -> how many lanes were uncertain; the first in index (int64)."},
     {NULL, NULL, 0, NULL},
 };
 
