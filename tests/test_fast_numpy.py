@@ -274,7 +274,7 @@ COMPILED_CASES = [
 
 def test_the_compiled_kernels_are_built():
     """CI builds them (the install needs a C compiler); without them the NumPy kernels run, slower."""
-    assert _compiled.AVAILABLE, "rectifiers._fast._native is missing: was the package built without a compiler?"
+    assert _compiled.AVAILABLE, "rectifiers._fast._native is missing: was it installed without a compiler?"
 
 
 @pytest.mark.parametrize(

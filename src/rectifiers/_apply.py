@@ -147,9 +147,8 @@ def public_function(spec: ActivationSpec, doc: str):
     signature = spec.signature()
     parameters = signature.parameters.values()
     defaults = {p.name: p.default for p in parameters if p.default is not p.empty}
-    rendered = signature.replace(
-        parameters=[p.replace(default=_Source(f"_defaults[{p.name!r}]")) if p.name in defaults else p for p in parameters]
-    )
+    fetched = [p.replace(default=_Source(f"_defaults[{p.name!r}]")) for p in parameters if p.name in defaults]
+    rendered = signature.replace(parameters=[p for p in parameters if p.name not in defaults] + fetched)
     params = ", ".join(f"{p.name!r}: {p.name}" for p in spec.params)
     out = "out" if "out" in signature.parameters else "None"
     source = f"def {spec.name}{rendered}:\n    return _evaluate(_spec, x, {{{params}}}, name, {out})\n"

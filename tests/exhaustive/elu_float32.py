@@ -31,12 +31,13 @@ def check(alpha: float) -> int:
             nan = np.isnan(reference)
             same = (np.isnan(fast) == nan) & ((fast.view(np.uint32) == reference.view(np.uint32)) | nan)
             if not same.all():
-                bad = x[~same][:5]
-                print(f"alpha={alpha} {path.__name__}: MISMATCH at {bad!r}: {fast[~same][:5]!r} vs {reference[~same][:5]!r}")
+                bad, got, want = x[~same][:5], fast[~same][:5], reference[~same][:5]
+                print(f"alpha={alpha} {path.__name__}: MISMATCH at {bad!r}: {got!r} vs {want!r}")
                 return 1
             index = np.empty(0, np.int64)
-            uncertain += _compiled._native.elu(x, np.empty_like(x), alpha, path is _apply.derivative_of, False, index)
-        print(f"alpha={alpha} {path.__name__}: all 2^32 inputs match; {uncertain} lanes went to the reference")
+            exp = path is _apply.derivative_of
+            uncertain += _compiled._native.elu(x, np.empty_like(x), alpha, exp, False, index)
+        print(f"alpha={alpha} {path.__name__}: all 2^32 inputs match; {uncertain} went to the reference")
     return 0
 
 
