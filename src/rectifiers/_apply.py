@@ -147,8 +147,10 @@ def public_function(spec: ActivationSpec, doc: str):
     signature = spec.signature()
     parameters = signature.parameters.values()
     defaults = {p.name: p.default for p in parameters if p.default is not p.empty}
-    fetched = [p.replace(default=_Source(f"_defaults[{p.name!r}]")) for p in parameters if p.name in defaults]
-    rendered = signature.replace(parameters=[p for p in parameters if p.name not in defaults] + fetched)
+    def fetched(p):
+        return p.replace(default=_Source(f"_defaults[{p.name!r}]")) if p.name in defaults else p
+
+    rendered = signature.replace(parameters=[fetched(p) for p in parameters])
     params = ", ".join(f"{p.name!r}: {p.name}" for p in spec.params)
     out = "out" if "out" in signature.parameters else "None"
     source = f"def {spec.name}{rendered}:\n    return _evaluate(_spec, x, {{{params}}}, name, {out})\n"
