@@ -58,3 +58,15 @@ def test_plot_writes_a_png(tmp_path):
 def test_sizes_parse_and_print_back():
     assert [bench.parse_size(s) for s in ("64Ki", "1Mi", "7")] == [65536, 1 << 20, 7]
     assert bench.size_label(64 << 20) == "64Mi" and bench.size_label(1000) == "1000"
+
+
+def test_derivatives_add_a_row_per_activation_with_torch_backward(capsys):
+    pytest.importorskip("torch")
+    args = ["--activations", "leaky_relu", "--sizes", "1Ki", "--dtypes", "float32", "--threads", "1",
+            "--rounds", "1", "--peers", "numpy,torch"]  # fmt: skip
+    assert main(["bench", *args, "--derivatives"]) == 0
+    rows = [line.split(" | ") for line in capsys.readouterr().out.splitlines() if line.startswith("| leaky")]
+    assert [row[0] for row in rows] == ["| leaky_relu", "| leaky_relu'"]
+    derivative = dict(zip(bench.HEADER, [cell.strip(" |") for cell in rows[1]], strict=True))
+    assert derivative["formula"] == "—" and derivative["torch_inplace"] == "—"
+    assert float(derivative["torch_out"]) > 0 and float(derivative["numpy"]) > 0

@@ -146,15 +146,25 @@ def test_fast_path_matches_reference(name, dtype_name, path, engine_kind, data):
 def test_out_and_in_place_match_reference(name, dtype_name, data):
     x, params = data.draw(_case(name, dtype_name))
     spec = rf.get(name)
-    expected = _apply.evaluate(spec, x.copy(), params, fast=False)
+    run = data.draw(st.sampled_from(list(PATHS.values())))
+    expected = run(spec, x.copy(), params, fast=False)
     order = data.draw(st.sampled_from("CF"))
     out = np.empty(x.shape, expected.dtype, order=order)
-    assert _apply.evaluate(spec, x, params, out=out) is out
+    assert run(spec, x, params, out=out) is out
     assert_same_bits(out, expected)
     if expected.dtype == x.dtype:
         inplace = x.copy()
-        assert _apply.evaluate(spec, inplace, params, out=inplace) is inplace
+        assert run(spec, inplace, params, out=inplace) is inplace
         assert_same_bits(inplace, expected)
+
+
+def test_derivative_takes_out():
+    x = np.array([-2.0, 0.0, 3.0], np.float32)
+    out = np.empty_like(x)
+    assert rf.derivative("leaky_relu", x, alpha=0.1, out=out) is out
+    np.testing.assert_array_equal(out, np.array([0.1, 0.1, 1.0], np.float32))
+    with pytest.raises(TypeError, match="result dtype float32"):
+        rf.derivative("relu", x, out=np.empty(3, np.float64))
 
 
 @pytest.mark.parametrize("dtype_name", ["float32", "float64", "bfloat16", "float16", "int16", "uint8"])

@@ -71,12 +71,13 @@ def evaluate(spec: ActivationSpec, x, params: dict, name=None, out=None, *, fast
     return _run(spec, "forward", x, params, name, spec.keeps_integers, out, fast)
 
 
-def derivative(name, x, /, **params):
+def derivative(name, x, /, *, out=None, **params):
     """The elementwise derivative f'(x) of the activation ``name``, following the kink rule.
 
     ``x > 0`` strictly selects the positive branch, so relu'(0) = 0, leaky_relu'(0) = alpha,
     elu'(0) = alpha and relu6'(6) = 0; NaN is not > 0. The result is a float array (the
-    activation's float dtype for ``x``).
+    activation's float dtype for ``x``); ``out=`` writes it into a NumPy array, as the
+    activations do.
 
     >>> import numpy as np, rectifiers as rf
     >>> rf.derivative("leaky_relu", np.array([-1.0, 0.0, 2.0]), alpha=0.1)
@@ -91,12 +92,12 @@ def derivative(name, x, /, **params):
             f"(its derivative is a Jacobian). Received: name={name!r}. Accepted: "
             f"{', '.join(n for n, s in REGISTRY.items() if s.elementwise)}."
         )
-    return derivative_of(spec, x, params)
+    return derivative_of(spec, x, params, out=out)
 
 
-def derivative_of(spec: ActivationSpec, x, params: dict, *, fast=True):
+def derivative_of(spec: ActivationSpec, x, params: dict, *, out=None, fast=True):
     """``derivative`` for a spec already checked to be elementwise; ``fast=False`` is the reference."""
-    return _run(spec, "derivative", x, params, None, keep_integers=False, fast=fast)
+    return _run(spec, "derivative", x, params, None, keep_integers=False, out=out, fast=fast)
 
 
 def call_by_name(name, x, /, **params):

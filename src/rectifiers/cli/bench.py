@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import itertools
 import json
 import os
 import platform
@@ -88,6 +89,11 @@ def add_parser(subparsers):
         default=["numpy", "formula", "torch", "jax", "tensorflow"],
         help="peers to time where installed (default: %(default)s)",
     )
+    parser.add_argument(
+        "--derivatives",
+        action="store_true",
+        help="also time f'(x), the derivative a backward pass needs (rows named f')",
+    )
     parser.add_argument("--json", metavar="PATH", help="also write every sample and the environment as JSON")
     parser.add_argument("--plot", metavar="PATH", help="also draw the ratios to a PNG (needs matplotlib)")
     parser.set_defaults(func=main)
@@ -138,7 +144,9 @@ def _formula(name, params):
     return lambda x: 0.5 * (1 + a) * x + 0.5 * (1 - a) * np.abs(x)
 
 
-def _ours(name, params):
+def _ours(name, params, kind):
+    if kind == "derivative":
+        return lambda x, out: rf.derivative(name, x, out=out, **params)
     function = getattr(rf, name)
     if name == "prelu":
         alpha = params["alpha"]
@@ -146,15 +154,60 @@ def _ours(name, params):
     return lambda x, out: function(x, out=out, **params)
 
 
-def _torch_cases(name, params, x, threads):
+def _numpy_obvious_derivative(name, params):
+    a = _slope(name, params)
+    alpha = params.get("alpha", 1.0)
+    return {
+        "relu": lambda x: (x > 0).astype(x.dtype),
+        "relu6": lambda x: ((x > 0) & (x < 6)).astype(x.dtype),
+        "elu": lambda x: np.where(x > 0, 1, alpha * np.exp(x)).astype(x.dtype),
+        "selu": lambda x: np.where(x > 0, SELU_SCALE, SELU_SCALE * SELU_ALPHA * np.exp(x)).astype(x.dtype),
+        "sigmoid": lambda x: (np.exp(-x) / (1 + np.exp(-x)) ** 2).astype(x.dtype),
+        "tanh": lambda x: (1 - np.tanh(x) ** 2).astype(x.dtype),
+    }.get(name, lambda x: np.where(x > 0, 1, a).astype(x.dtype))
+
+
+def _torch_wrap(x):
+    import torch
+
+    if x.dtype == ml_dtypes.bfloat16:
+        return lambda a: torch.from_numpy(a.view(np.int16)).view(torch.bfloat16)
+    return torch.from_numpy
+
+
+def _torch_backward_cases(name, params, x):
+    """torch's backward kernels with an incoming gradient of ones: g * f'(x), which reads g too."""
+    import torch
+
+    aten = torch.ops.aten
+    wrap = _torch_wrap(x)
+    t, out, g = wrap(x.copy()), wrap(np.empty_like(x)), wrap(np.ones_like(x))
+    a, alpha = _slope(name, params), params.get("alpha", 1.0)
+    table = {
+        "relu": lambda **o: aten.threshold_backward.grad_input(g, t, 0, **o),
+        "relu6": lambda **o: aten.hardtanh_backward.grad_input(g, t, 0.0, 6.0, **o),
+        "elu": lambda **o: aten.elu_backward.grad_input(g, alpha, 1, 1, False, t, **o),
+        "selu": lambda **o: aten.elu_backward.grad_input(g, SELU_ALPHA, SELU_SCALE, 1, False, t, **o),
+        "sigmoid": lambda **o: aten.sigmoid_backward.grad_input(g, torch.sigmoid(t), **o),
+        "tanh": lambda **o: aten.tanh_backward.grad_input(g, torch.tanh(t), **o),
+    }
+    if a is not None:
+        table[name] = lambda **o: aten.leaky_relu_backward.grad_input(g, t, a, False, **o)
+    backward = table[name]
+    return [
+        Case("torch", lambda: backward(grad_input=torch.empty_like(t))),
+        Case("torch_out", lambda: backward(grad_input=out)),
+    ]
+
+
+def _torch_cases(name, params, x, threads, kind):
     import torch
     import torch.nn.functional as F
 
     torch.set_num_threads(threads)
-    if x.dtype == ml_dtypes.bfloat16:
-        wrap = lambda a: torch.from_numpy(a.view(np.int16)).view(torch.bfloat16)  # noqa: E731
-    else:
-        wrap = torch.from_numpy
+    if kind == "derivative":
+        return _torch_backward_cases(name, params, x)
+    wrap = _torch_wrap(x)
     master, t = wrap(x), wrap(x.copy())
     work, out = wrap(x.copy()), wrap(np.empty_like(x))
     a, alpha = _slope(name, params), params.get("alpha", 1.0)
@@ -189,7 +242,7 @@ def _torch_cases(name, params, x, threads):
     ]
 
 
-def _jax_case(name, params, x):
+def _jax_case(name, params, x, kind):
     import jax
     import jax.numpy as jnp
 
@@ -202,16 +255,19 @@ def _jax_case(name, params, x):
         "sigmoid": jax.nn.sigmoid,
         "tanh": jnp.tanh,
     }
-    function = jax.jit(table.get(name, lambda v: jax.nn.leaky_relu(v, a)))
+    function = table.get(name, lambda v: jax.nn.leaky_relu(v, a))
+    if kind == "derivative":  # the backward with an incoming gradient of ones
+        function = jax.grad(lambda v, f=function: f(v).sum())
+    function = jax.jit(function)
     jx = jax.device_put(x)
     return Case("jax_jit", lambda: function(jx).block_until_ready())
 
 
-def _tf_case(name, params, x):
+def _tf_case(name, params, x, kind):
     import tensorflow as tf
 
     a, alpha = _slope(name, params), params.get("alpha", 1.0)
-    if name == "elu" and alpha != 1.0:
+    if (name == "elu" and alpha != 1.0) or kind == "derivative":
         return None
     table = {
         "relu": tf.nn.relu,
@@ -247,19 +303,20 @@ def _copy(x, y, threads):
     return lambda: _fast._parallel.run(lambda xb, yb, scratch: np.copyto(yb, xb), x, y)
 
 
-def build_cases(name: str, x: np.ndarray, threads: int, peers) -> list[Case]:
+def build_cases(name: str, x: np.ndarray, threads: int, peers, kind: str = "forward") -> list[Case]:
     params = rf.get(name).example_params
     y, work, master = np.empty_like(x), x.copy(), x
-    ours = _ours(name, params)
+    ours = _ours(name, params, kind)
     cases = [
         Case("copy", _copy(x, y, threads)),
         Case("ours", lambda: ours(x, y)),
         Case("ours_inplace", lambda: ours(work, work), lambda: np.copyto(work, master)),
     ]
     if "numpy" in peers:
-        obvious = _numpy_obvious(name, params)
+        obvious = (_numpy_obvious if kind == "forward" else _numpy_obvious_derivative)(name, params)
         cases.append(Case("numpy", lambda: obvious(x)))
-    if "formula" in peers and (formula := _formula(name, params)) is not None:
+    formula = _formula(name, params) if kind == "forward" else None
+    if "formula" in peers and formula is not None:
         cases.append(Case("formula", lambda: formula(x)))
     for peer, module, make in (
         ("torch", "torch", _torch_cases),
@@ -268,7 +325,8 @@ def build_cases(name: str, x: np.ndarray, threads: int, peers) -> list[Case]:
     ):
         if peer in peers and _installed(module):
             try:
-                made = make(name, params, x, threads) if peer == "torch" else make(name, params, x)
+                extra = (threads,) if peer == "torch" else ()
+                made = make(name, params, x, *extra, kind)
             except Exception as error:  # a dtype the peer lacks: leave its column empty
                 print(f"  ({peer} skipped for {name} {x.dtype}: {type(error).__name__}: {error})")
                 continue
@@ -420,20 +478,21 @@ def _thread_counts(values) -> list[int]:
     return list(dict.fromkeys(counts))
 
 
-def run(activations, sizes, dtypes, thread_counts, rounds, peers, echo=print) -> list[dict]:
+def run(activations, sizes, dtypes, thread_counts, rounds, peers, echo=print, derivatives=False):
     rows = []
+    kinds = ("forward", "derivative") if derivatives else ("forward",)
     rng = np.random.default_rng(0)
     for dtype_name in dtypes:
         dtype = _numpy_dtype(dtype_name)
         for n in sizes:
             x = rng.standard_normal(n, dtype=np.float32).astype(dtype)
             for threads in thread_counts:
-                for name in activations:
+                for name, kind in itertools.product(activations, kinds):
                     with _fast.threads(threads), np.errstate(all="ignore"):
-                        cases = build_cases(name, x, threads, peers)
+                        cases = build_cases(name, x, threads, peers, kind)
                         samples = measure(cases, rounds)
                     row = {
-                        "activation": name,
+                        "activation": name if kind == "forward" else f"{name}'",
                         "dtype": dtype_name,
                         "n": n,
                         "size": size_label(n),
@@ -467,7 +526,10 @@ def main(args) -> int:
     )
     print("| " + " | ".join(HEADER) + " |")
     print("|" + "---|" * len(HEADER))
-    rows = run(args.activations, sizes, args.dtypes, _thread_counts(args.threads), args.rounds, args.peers)
+    rows = run(
+        args.activations, sizes, args.dtypes, _thread_counts(args.threads), args.rounds, args.peers,
+        derivatives=args.derivatives,
+    )
     if args.json:
         with open(args.json, "w") as file:
             json.dump({"environment": environment, "rows": rows}, file, indent=1)
