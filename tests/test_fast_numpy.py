@@ -290,10 +290,10 @@ def test_the_compiled_kernels_are_built():
 @pytest.mark.parametrize(
     ("name", "params", "dtype_name"),
     [(name, params, dtype) for name, params in COMPILED_CASES for dtype in COMPILED_DTYPES]
-    + [("elu", {}, "float32"), ("elu", {"alpha": 0.3}, "float32")],
+    + [(name, {}, "float32") for name in ("elu", "selu", "sigmoid", "tanh")],
     ids=str,
 )
-def test_the_compiled_kernels_serve_the_piecewise_linear_family_and_float32_elu(name, params, dtype_name):
+def test_the_compiled_kernels_serve_their_activations(name, params, dtype_name):
     x = np.ones(10, NUMPY_DTYPES[dtype_name])
     spec = rf.get(name)
     for kind in PATHS:
@@ -305,7 +305,8 @@ def test_the_compiled_kernels_serve_the_piecewise_linear_family_and_float32_elu(
 @pytest.mark.parametrize(
     ("name", "params", "dtype_name"),
     [(name, params, dtype) for name, params in COMPILED_CASES for dtype in COMPILED_DTYPES]
-    + [("elu", {"alpha": 1.0}, "float32"), ("elu", {"alpha": 1 + 2**-24}, "float32")],
+    + [("elu", {"alpha": 1.0}, "float32"), ("elu", {"alpha": 1 + 2**-24}, "float32")]
+    + [(name, {}, "float32") for name in ("selu", "sigmoid", "tanh")],
     ids=str,
 )
 def test_compiled_kernels_on_unaligned_and_ragged_buffers(name, params, dtype_name, streaming):
@@ -330,17 +331,17 @@ def test_compiled_kernels_on_unaligned_and_ragged_buffers(name, params, dtype_na
 
 
 @pytest.mark.parametrize("capacity", [0, 3, 4096])
-def test_elu_lanes_the_kernel_cannot_decide_go_to_the_reference(capacity, monkeypatch):
-    """With alpha = 1 + 2^-24, -alpha lies on a float32 rounding midpoint: every saturated lane is
-    uncertain. Whether their indices fit the buffer or not, the result is the reference's."""
-    if not (_compiled.AVAILABLE and _compiled._native.ELU):
-        pytest.skip("needs the compiled elu (AVX2 and FMA)")
+def test_lanes_the_exp_kernel_cannot_decide_go_to_the_reference(capacity, monkeypatch):
+    """With alpha = 1 + 2^-24, -alpha lies on a float32 rounding midpoint: every saturated elu lane
+    is uncertain. Whether their indices fit the buffer or not, the result is the reference's."""
+    if "elu" not in getattr(_compiled._native, "EXP_OPS", ()):
+        pytest.skip("needs the compiled exp family (AVX2 and FMA)")
     monkeypatch.setattr(_compiled, "_CAPACITY", capacity)
     x = np.linspace(-60, 2, 1000).astype(np.float32)
     spec, params = rf.get("elu"), {"alpha": 1 + 2**-24}
     for run in PATHS.values():
         assert_same_bits(run(spec, x, params), run(spec, x, params, fast=False))
-    index = np.empty(0, np.int64)
-    assert _compiled._native.elu(x, np.empty_like(x), params["alpha"], False, False, index) > 3, (
+    op, index = _compiled._native.EXP_OPS.index("elu"), np.empty(0, np.int64)
+    assert _compiled._native.exp_family(op, x, np.empty_like(x), params["alpha"], 1.0, False, index) > 3, (
         "the premise: many lanes are uncertain"
     )

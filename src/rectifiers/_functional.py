@@ -21,6 +21,7 @@ import math
 import numbers
 
 from ._apply import public_function
+from ._constants import SELU_SCALE, SELU_SCALE_ALPHA
 from ._dtypes import dtype_name, is_integer, is_unsigned
 from ._namespace import as_array, device
 from ._random import uniform
@@ -35,11 +36,6 @@ from ._spec import (
     register,
     unit_interval,
 )
-
-#: SELU's constants (Klambauer et al. 2017), as every framework spells them.
-SELU_ALPHA = 1.6732632423543772848170429916717
-SELU_SCALE = 1.0507009873554804934193349852946
-SELU_SCALE_ALPHA = 1.7580993408473768599402175208123
 
 
 def activation(derivative=None, **fields):

@@ -1,10 +1,11 @@
 """The compiled one-pass kernels (``_native.c``) as kernels for ``_parallel``.
 
 relu, relu6 and the leaky family (leaky_relu; prelu with one slope; rrelu in evaluation), and
-their derivatives, on float32, float64, bfloat16 and float16; elu and its derivative on float32.
-Each reads the input once and writes the output once; large out-of-place results are written
-with streaming stores. elu reports the rare lanes whose float32 rounding its fast float64
-expm1 cannot decide, and ``reference`` (the reference math) recomputes exactly those.
+their derivatives, on float32, float64, bfloat16 and float16; elu, selu, sigmoid, tanh and
+their derivatives on float32. Each reads the input once and writes the output once; large
+out-of-place results are written with streaming stores. The exp family reports the rare lanes
+whose float32 rounding its fast float64 exp cannot decide, and ``reference`` (the reference
+math) recomputes exactly those.
 
 The extension is optional: built without a C compiler, ``kernel`` returns ``None`` and the
 NumPy kernels (``_kernels``, ``_small``) take over. ``tests/test_fast_numpy.py`` holds both
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._constants import SELU_SCALE, SELU_SCALE_ALPHA
 from .._dtypes import dtype_name
 from . import _parallel
 
@@ -38,7 +40,14 @@ STREAM_MIN_BYTES = 16 << 20
 _FAMILY = {"relu": "relu", "relu6": "relu6", "leaky_relu": "leaky", "prelu": "leaky", "rrelu": "leaky"}
 
 
-#: Uncertain elu lanes one call reports by index; past that, its range is recomputed by blocks.
+#: The exp family's kernel and its (a, b) for each activation (see ``_native.c``).
+_EXP_FAMILY = {
+    "elu": lambda params: ("elu", params["alpha"], 1.0),
+    "selu": lambda params: ("elu", SELU_SCALE_ALPHA, SELU_SCALE),
+    "sigmoid": lambda params: ("sigmoid", 0.0, 0.0),
+    "tanh": lambda params: ("tanh", 0.0, 0.0),
+}
+#: Uncertain lanes one call reports by index; past that, its range is recomputed by blocks.
 _CAPACITY = 4096
 
 
@@ -46,10 +55,10 @@ def kernel(name: str, kind: str, dtype: np.dtype, params: dict, *, slope, stream
     """``kernel(xb, yb, scratch)`` computing ``name`` (or its derivative) on ``dtype``, or ``None``.
 
     ``slope`` is the leaky family's one negative-side slope (``None`` where there is none);
-    ``reference(x)`` is the reference math on a 1-d array, for the lanes elu cannot decide.
+    ``reference(x)`` is the reference math on a 1-d array, for the lanes the exp family cannot decide.
     """
-    if name == "elu":
-        return _elu(kind, dtype, params["alpha"], stream, reference)
+    if name in _EXP_FAMILY:
+        return _exp_family(name, kind, dtype, params, stream, reference)
     family = _FAMILY.get(name)
     if _native is None or family is None or dtype_name(dtype) not in _native.DTYPES:
         return None
@@ -67,14 +76,18 @@ def kernel(name: str, kind: str, dtype: np.dtype, params: dict, *, slope, stream
     return compiled
 
 
-def _elu(kind: str, dtype: np.dtype, alpha: float, stream: bool, reference):
-    if _native is None or not _native.ELU or dtype != np.float32:
+def _exp_family(name: str, kind: str, dtype: np.dtype, params: dict, stream: bool, reference):
+    if _native is None or dtype != np.float32:
         return None
-    run, exp = _native.elu, kind != "forward"
+    family, a, b = _EXP_FAMILY[name](params)
+    family = family if kind == "forward" else f"{family}_derivative"
+    if family not in _native.EXP_OPS:  # a CPU without AVX2 and FMA
+        return None
+    run, op, a, b = _native.exp_family, _native.EXP_OPS.index(family), float(a), float(b)
 
     def compiled(xb, yb, scratch):
         index = np.empty(_CAPACITY, np.int64)
-        count = run(xb, yb, float(alpha), exp, stream, index)
+        count = run(op, xb, yb, a, b, stream, index)
         if not count:
             return
         with np.errstate(all="ignore"):  # as the reference path runs

@@ -218,28 +218,40 @@ static int elements(Py_buffer *x, Py_buffer *y, int dtype, Py_ssize_t *n) {
 
 static int has_avx2 = 0;
 
-/* ---- elu and elu' on float32: a vectorized float64 expm1 and exp, exact by construction ----
+/* ---- the exp family on float32: elu, selu, sigmoid, tanh and their derivatives ----
  *
- * The reference computes alpha * expm1(x) (elu) or alpha * exp(x) (elu') in float64 with
- * libm's expm1/exp and rounds once to float32. Here expm1 is x = k ln2 + r, |r| <= ln2/2
- * (Cody-Waite with FMA), a degree-12 Taylor polynomial in r (truncation below 1e-16, evaluated
- * by Estrin's scheme: half the dependency depth of Horner's), and
- * 2^k (p + 1) - 1 as one FMA: within a few float64 ulp of the true value, as libm is. exp
- * takes x >= -200, where 2^k stays normal: below, alpha exp(x) with |alpha| < 1e30 is far
- * below float32's smallest subnormal and rounds to zero with alpha's sign, as alpha exp(-200)
- * does. For a larger alpha those lanes are reported as uncertain.
+ * The reference computes these in float64 (libm's exp, expm1, tanh) and rounds once to
+ * float32:
  *
- * So t = alpha * e and the reference's product differ by far less than 2^-40 relative. Where
- * t (1 - 2^-40) and t (1 + 2^-40) round to the same float32, the reference rounds to it too:
- * that is the result. Elsewhere (about one negative input in 300 000) the lane is reported; the
- * caller recomputes it with the reference math. The result is the reference's to the bit.
+ *   elu      x > 0 ? b x : a expm1(x)          (elu: a = alpha, b = 1; selu: a = scale alpha, b = scale)
+ *   elu'     x > 0 ? b   : a exp(x)
+ *   sigmoid  e = exp(-|x|);  x >= 0 ? 1 / (1 + e) : e / (1 + e)      sigmoid'  e / (1 + e)^2
+ *   tanh     sign(x) (-m / (2 + m)), m = expm1(-2|x|)                tanh'  (2e / (1 + e^2))^2
+ *
+ * Here expm1 is x = k ln2 + r, |r| <= ln2/2 (Cody-Waite with FMA), a degree-12 Taylor
+ * polynomial in r (truncation below 1e-16; Estrin's scheme, half the dependency depth of
+ * Horner's), and 2^k (p + 1) - 1 as one FMA; exp is 2^k (p + 1). Each result t is within a few
+ * float64 ulp of the true value, and so is the reference's (its forms have no cancellation).
+ * So the two differ by far less than 2^-40 relative. Where t (1 - 2^-40) and t (1 + 2^-40)
+ * round to the same float32, the reference rounds to it too: that is the result. Elsewhere
+ * (about one input in 300 000) the lane is reported, and the caller recomputes it with the
+ * reference math. The result is the reference's to the bit by construction.
+ *
+ * Range: expm1 is -1 in float64 below -40, so its input is clamped there. exp's input is
+ * clamped at -200, where 2^k stays normal. Below that, a exp(x) with |a| < 1e30, sigmoid,
+ * sigmoid' and tanh' are all far below float32's smallest subnormal, so they round to zero
+ * with the right sign, as the clamped value does. For elu' with a larger |a|, those lanes are
+ * reported as uncertain.
  */
+enum exp_op { ELU, ELU_D, SIGMOID, SIGMOID_D, TANH, TANH_D, N_EXP_OPS };
+static const char *EXP_OP_NAMES[N_EXP_OPS] = {"elu", "elu_derivative", "sigmoid", "sigmoid_derivative",
+                                              "tanh", "tanh_derivative"};
+
 #if HAVE_AVX2_BUILD
 #define FMA_AVX2 __attribute__((target("avx2,fma")))
 
 FMA_AVX2 static inline __m256d v_expm1_or_exp(__m256d x, int exp) {
-    /* expm1(x) is -1 in float64 below -40; exp below -200 is left to the caller (see v_elu_half). NaN stays. */
-    const __m256d clamped = _mm256_max_pd(_mm256_set1_pd(exp ? -200.0 : -40.0), x);
+    const __m256d clamped = _mm256_max_pd(_mm256_set1_pd(exp ? -200.0 : -40.0), x); /* NaN stays NaN */
     const __m256d k = _mm256_round_pd(_mm256_mul_pd(clamped, _mm256_set1_pd(1.4426950408889634)),
                                       _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
     __m256d r = _mm256_fnmadd_pd(k, _mm256_set1_pd(6.93147180369123816490e-01), clamped);
@@ -247,7 +259,7 @@ FMA_AVX2 static inline __m256d v_expm1_or_exp(__m256d x, int exp) {
     static const double inverse_factorials[] = {1.0 / 2, 1.0 / 6, 1.0 / 24, 1.0 / 120, 1.0 / 720,
                                                 1.0 / 5040, 1.0 / 40320, 1.0 / 362880, 1.0 / 3628800,
                                                 1.0 / 39916800, 1.0 / 479001600};
-    /* q(r) = sum c_i r^i with c_i = 1/(i+2)!, i = 0..10, by Estrin's scheme: depth 5, not Horner's 10 */
+    /* q(r) = sum c_i r^i with c_i = 1/(i+2)!, i = 0..10, by Estrin's scheme */
     const __m256d r2 = _mm256_mul_pd(r, r), r4 = _mm256_mul_pd(r2, r2), r8 = _mm256_mul_pd(r4, r4);
 #define C(i) _mm256_set1_pd(inverse_factorials[i])
     const __m256d p01 = _mm256_fmadd_pd(C(1), r, C(0)), p23 = _mm256_fmadd_pd(C(3), r, C(2));
@@ -265,21 +277,55 @@ FMA_AVX2 static inline __m256d v_expm1_or_exp(__m256d x, int exp) {
     return _mm256_blendv_pd(e, x, _mm256_cmp_pd(x, _mm256_setzero_pd(), _CMP_EQ_OQ)); /* expm1(-0.0) = -0.0 */
 }
 
-/* alpha * expm1(x) (or exp) rounded to float32 for 4 lanes, and which lanes are uncertain. */
-FMA_AVX2 static inline __m128 v_elu_half(__m128 x, __m256d alpha, int exp, int huge_alpha, __m128 *uncertain) {
-    const __m256d t = _mm256_mul_pd(alpha, v_expm1_or_exp(_mm256_cvtps_pd(x), exp));
+FMA_AVX2 static inline __m256d v_minus_abs(__m256d x) { return _mm256_or_pd(x, _mm256_set1_pd(-0.0)); }
+
+/* The float64 value of `op` at 4 lanes, before rounding. */
+FMA_AVX2 static inline __m256d v_exp_family(__m256d x, int op, __m256d a, __m256d b) {
+    const __m256d one = _mm256_set1_pd(1.0), zero = _mm256_setzero_pd();
+    switch (op) {
+    case ELU:
+        return _mm256_blendv_pd(_mm256_mul_pd(a, v_expm1_or_exp(x, 0)), _mm256_mul_pd(b, x),
+                                _mm256_cmp_pd(x, zero, _CMP_GT_OQ));
+    case ELU_D:
+        return _mm256_blendv_pd(_mm256_mul_pd(a, v_expm1_or_exp(x, 1)), b, _mm256_cmp_pd(x, zero, _CMP_GT_OQ));
+    case SIGMOID: {
+        const __m256d e = v_expm1_or_exp(v_minus_abs(x), 1), d = _mm256_add_pd(one, e);
+        return _mm256_div_pd(_mm256_blendv_pd(e, one, _mm256_cmp_pd(x, zero, _CMP_GE_OQ)), d);
+    }
+    case SIGMOID_D: {
+        const __m256d e = v_expm1_or_exp(v_minus_abs(x), 1), d = _mm256_add_pd(one, e);
+        return _mm256_div_pd(e, _mm256_mul_pd(d, d));
+    }
+    case TANH: {
+        const __m256d m = v_expm1_or_exp(_mm256_mul_pd(_mm256_set1_pd(2.0), v_minus_abs(x)), 0);
+        const __m256d magnitude = _mm256_div_pd(_mm256_sub_pd(zero, m), _mm256_add_pd(_mm256_set1_pd(2.0), m));
+        return _mm256_or_pd(magnitude, _mm256_and_pd(x, _mm256_set1_pd(-0.0))); /* x's sign */
+    }
+    default: { /* TANH_D */
+        const __m256d e = v_expm1_or_exp(v_minus_abs(x), 1);
+        const __m256d sech = _mm256_div_pd(_mm256_add_pd(e, e), _mm256_fmadd_pd(e, e, one));
+        return _mm256_mul_pd(sech, sech);
+    }
+    }
+}
+
+/* `op` rounded to float32 at 4 lanes, and which lanes are uncertain. */
+FMA_AVX2 static inline __m128 v_exp_family_half(__m128 x, int op, __m256d a, __m256d b, int huge,
+                                                __m128 *uncertain) {
+    const __m256d t = v_exp_family(_mm256_cvtps_pd(x), op, a, b);
     const __m128 low = _mm256_cvtpd_ps(_mm256_mul_pd(t, _mm256_set1_pd(1.0 - 0x1p-40)));
     const __m128 high = _mm256_cvtpd_ps(_mm256_mul_pd(t, _mm256_set1_pd(1.0 + 0x1p-40)));
     *uncertain = _mm_cmp_ps(low, high, _CMP_NEQ_OQ); /* NaN is certain: it stays NaN */
-    if (exp && huge_alpha) *uncertain = _mm_or_ps(*uncertain, _mm_cmp_ps(x, _mm_set1_ps(-200.0f), _CMP_LT_OQ));
+    if (huge) *uncertain = _mm_or_ps(*uncertain, _mm_cmp_ps(x, _mm_set1_ps(-200.0f), _CMP_LT_OQ));
     return _mm256_cvtpd_ps(t);
 }
 
 /* Returns how many lanes were uncertain; the first `capacity` of their indices are in `index`. */
-FMA_AVX2 static size_t elu_f32_avx2(const float *x, float *y, size_t n, double alpha, int exp, int stream,
-                                    int64_t *index, size_t capacity) {
-    const __m256d a = _mm256_set1_pd(alpha);
-    const int huge_alpha = !(alpha > -1e30 && alpha < 1e30);
+FMA_AVX2 static inline __attribute__((always_inline)) size_t exp_family_loop(
+    const float *x, float *y, size_t n, int op, double alpha, double beta, int stream, int64_t *index,
+    size_t capacity) {
+    const __m256d a = _mm256_set1_pd(alpha), b = _mm256_set1_pd(beta);
+    const int huge = op == ELU_D && !(alpha > -1e30 && alpha < 1e30);
     size_t i = 0, count = 0;
     while (i < n) {
         /* Lanes past n (the head, to align y for streaming, and the tail) go through a small buffer. */
@@ -291,11 +337,10 @@ FMA_AVX2 static size_t elu_f32_avx2(const float *x, float *y, size_t n, double a
         if (!whole) memcpy(in, x + i, lanes * 4);
         const __m256 v = _mm256_loadu_ps(whole ? x + i : in);
         __m128 u0, u1;
-        const __m128 lo = v_elu_half(_mm256_castps256_ps128(v), a, exp, huge_alpha, &u0);
-        const __m128 hi = v_elu_half(_mm256_extractf128_ps(v, 1), a, exp, huge_alpha, &u1);
-        const __m256 positive = _mm256_cmp_ps(v, _mm256_setzero_ps(), _CMP_GT_OQ);
-        const __m256 r = _mm256_blendv_ps(_mm256_set_m128(hi, lo), exp ? _mm256_set1_ps(1.0f) : v, positive);
-        const int uncertain = _mm256_movemask_ps(_mm256_andnot_ps(positive, _mm256_set_m128(u1, u0)));
+        const __m128 lo = v_exp_family_half(_mm256_castps256_ps128(v), op, a, b, huge, &u0);
+        const __m128 hi = v_exp_family_half(_mm256_extractf128_ps(v, 1), op, a, b, huge, &u1);
+        const __m256 r = _mm256_set_m128(hi, lo);
+        const int uncertain = _mm256_movemask_ps(_mm256_set_m128(u1, u0));
         if (whole && stream) _mm256_stream_ps(y + i, r);
         else if (whole) _mm256_storeu_ps(y + i, r);
         else { _mm256_storeu_ps(out, r); memcpy(y + i, out, lanes * 4); }
@@ -309,24 +354,40 @@ FMA_AVX2 static size_t elu_f32_avx2(const float *x, float *y, size_t n, double a
     }
     return count;
 }
+
+/* One copy of the loop per op, so that the switch in v_exp_family is decided at compile time. */
+#define EXP_LOOP(OP)                                                                            \
+    FMA_AVX2 static size_t exp_loop_##OP(const float *x, float *y, size_t n, double a, double b,  \
+                                         int stream, int64_t *index, size_t capacity) {          \
+        return exp_family_loop(x, y, n, OP, a, b, stream, index, capacity);                     \
+    }
+EXP_LOOP(ELU)
+EXP_LOOP(ELU_D)
+EXP_LOOP(SIGMOID)
+EXP_LOOP(SIGMOID_D)
+EXP_LOOP(TANH)
+EXP_LOOP(TANH_D)
+typedef size_t (*exp_loop)(const float *, float *, size_t, double, double, int, int64_t *, size_t);
+static const exp_loop EXP_LOOPS[N_EXP_OPS] = {exp_loop_ELU, exp_loop_ELU_D, exp_loop_SIGMOID,
+                                              exp_loop_SIGMOID_D, exp_loop_TANH, exp_loop_TANH_D};
 #endif
 
 static int has_fma = 0;
 
-static PyObject *elu(PyObject *self, PyObject *args) {
+static PyObject *exp_family(PyObject *self, PyObject *args) {
     Py_buffer x, y, index;
-    double alpha;
-    int exp, stream;
+    int op, stream;
+    double a, b;
     Py_ssize_t n;
-    if (!PyArg_ParseTuple(args, "y*w*dppw*", &x, &y, &alpha, &exp, &stream, &index)) return NULL;
+    if (!PyArg_ParseTuple(args, "iy*w*ddpw*", &op, &x, &y, &a, &b, &stream, &index)) return NULL;
     PyObject *result = NULL;
-    if (!has_fma) {
-        PyErr_SetString(PyExc_ValueError, "rectifiers._native.elu needs AVX2 and FMA");
+    if (!has_fma || op < 0 || op >= N_EXP_OPS) {
+        PyErr_Format(PyExc_ValueError, "rectifiers._native.exp_family: no kernel for op %d (it needs AVX2 and FMA)", op);
     } else if (elements(&x, &y, F32, &n)) {
 #if HAVE_AVX2_BUILD
         size_t count;
         Py_BEGIN_ALLOW_THREADS
-        count = elu_f32_avx2(x.buf, y.buf, (size_t)n, alpha, exp, stream, index.buf, (size_t)index.len / 8);
+        count = EXP_LOOPS[op](x.buf, y.buf, (size_t)n, a, b, stream, index.buf, (size_t)index.len / 8);
         STORE_FENCE(stream);
         Py_END_ALLOW_THREADS
         result = PyLong_FromSize_t(count);
@@ -375,8 +436,8 @@ static PyObject *run(PyObject *self, PyObject *args) {
 static PyMethodDef methods[] = {
     {"run", run, METH_VARARGS,
      "run(op, dtype, x, y, param, stream): y = op(x), x and y contiguous buffers of one length."},
-    {"elu", elu, METH_VARARGS,
-     "elu(x, y, alpha, exp, stream, index) -> how many lanes were uncertain; the first in index (int64)."},
+    {"exp_family", exp_family, METH_VARARGS,
+     "exp_family(op, x, y, a, b, stream, index) -> how many float32 lanes were uncertain; the first in index."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -400,7 +461,8 @@ PyMODINIT_FUNC PyInit__native(void) {
     const int dtypes = has_avx2 ? N_DTYPES : F16; /* float16 needs F16C */
     if (PyModule_AddObject(m, "OPS", names(OP_NAMES, N_OPS)) < 0 ||
         PyModule_AddObject(m, "DTYPES", names(DTYPE_NAMES, dtypes)) < 0 ||
-        PyModule_AddIntConstant(m, "SIMD", has_avx2) < 0 || PyModule_AddIntConstant(m, "ELU", has_fma) < 0) {
+        PyModule_AddObject(m, "EXP_OPS", names(EXP_OP_NAMES, has_fma ? N_EXP_OPS : 0)) < 0 ||
+        PyModule_AddIntConstant(m, "SIMD", has_avx2) < 0) {
         Py_DECREF(m);
         return NULL;
     }

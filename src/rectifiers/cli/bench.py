@@ -25,7 +25,7 @@ import numpy as np
 
 import rectifiers as rf
 from rectifiers import _fast
-from rectifiers._functional import SELU_ALPHA, SELU_SCALE
+from rectifiers._constants import SELU_ALPHA, SELU_SCALE
 
 DEFAULT_ACTIVATIONS = ("relu", "relu6", "leaky_relu", "elu")
 DEFAULT_SIZES = ("64Ki", "1Mi", "16Mi", "64Mi")

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import torch
 
-from .._functional import SELU_ALPHA, SELU_SCALE, _rrelu_slope
+from .._constants import SELU_ALPHA, SELU_SCALE
+from .._functional import _rrelu_slope
 
 aten = torch.ops.aten
 
