@@ -20,11 +20,11 @@ from .._namespace import quiet_floating_point
 from .._spec import get
 from . import _compiled, _kernels, _parallel, _small
 
-#: Work per element of the kernels that call exp/expm1/tanh, relative to a copy.
+#: Work per element of the kernels that call exp/expm1/tanh, relative to a copy: at least 16
+#: (the compiled float64 exp is about 15x a copy here, libm's scalar expm1 far more). They go
+#: parallel on smaller arrays than memory-bound kernels.
 _COMPUTE_COST = 16.0
 _COMPUTE_BOUND = ("elu", "selu", "sigmoid", "tanh")
-#: The same for the compiled kernels: all run at copy speed but elu's float64 expm1 (a few times a copy).
-_COMPILED_COST = {"elu": 4.0}
 
 
 def _slope(name: str, params: dict):
@@ -113,7 +113,7 @@ def _choose(name, kind, math, xp, x, params, result: np.dtype, aliased: bool):
             reference=lambda c: _reference(math, xp, params, _working(xp, name, x.dtype, result), result, c),
         )
         if compiled is not None:
-            return compiled, _COMPILED_COST.get(name, 1.0)
+            return compiled, _COMPUTE_COST if name in _COMPUTE_BOUND else 1.0
     keeps_dtype = result == x.dtype and x.dtype.kind in "iu"
     if kind == "forward" and name == "relu" and (bits := _small.relu_bits(x.dtype)) is not None:
         return bits, 1.0
