@@ -234,8 +234,8 @@ static int has_avx2 = 0;
  * float64 ulp of the true value, and so is the reference's (its forms have no cancellation).
  * So the two differ by far less than 2^-40 relative. Where t (1 - 2^-40) and t (1 + 2^-40)
  * round to the same float32, the reference rounds to it too: that is the result. Elsewhere
- * (about one input in 300 000) the lane is reported, and the caller recomputes it with the
- * reference math. The result is the reference's to the bit by construction.
+ * (for elu, 5919 of the 2^32 float32 inputs) the lane is reported, and the caller recomputes
+ * it with the reference math. The result is the reference's to the bit by construction.
  *
  * Range: expm1 is -1 in float64 below -40, so its input is clamped there. exp's input is
  * clamped at -200, where 2^k stays normal. Below that, a exp(x) with |a| < 1e30, sigmoid,
