@@ -153,7 +153,7 @@ AVX2 static inline float f16_to_f32(uint16_t h) { return _cvtsh_ss(h); }
 AVX2 static inline uint16_t f32_to_f16(float f) { return (uint16_t)_cvtss_sh(f, _MM_FROUND_TO_NEAREST_INT); }
 
 /* Scalar until y is 32-byte aligned (streaming stores need it), vectors, then the scalar tail. */
-#define AVX2_LOOPS(OP, FORM)                                                                    \
+#define WIDE_LOOPS(OP, FORM)                                                                    \
     AVX2 static void OP##_f32_avx2(const void *xv, void *yv, size_t n, double p, int stream) { \
         const float *x = xv; float *y = yv; const float a = (float)p; (void)a;                          \
         const __m256 va = _mm256_set1_ps(a); size_t i = 0;                                      \
@@ -169,9 +169,9 @@ AVX2 static inline uint16_t f32_to_f16(float f) { return (uint16_t)_cvtss_sh(f, 
         if (stream) for (; i + 4 <= n; i += 4) _mm256_stream_pd(y + i, v_##OP##_pd(_mm256_loadu_pd(x + i), va)); \
         else for (; i + 4 <= n; i += 4) _mm256_storeu_pd(y + i, v_##OP##_pd(_mm256_loadu_pd(x + i), va)); \
         for (; i < n; i++) { double v = x[i]; y[i] = FORM(v, a); }                              \
-    }                                                                                           \
-    HALF_LOOP(OP, FORM, bf16)                                                                   \
-    HALF_LOOP(OP, FORM, f16)
+    }
+
+#define AVX2_LOOPS(OP, FORM) WIDE_LOOPS(OP, FORM) HALF_LOOP(OP, FORM, bf16) HALF_LOOP(OP, FORM, f16)
 
 #define HALF_LOOP(OP, FORM, H)                                                                  \
     AVX2 static void OP##_##H##_avx2(const void *xv, void *yv, size_t n, double p, int stream) { \
@@ -189,7 +189,26 @@ AVX2 static inline uint16_t f32_to_f16(float f) { return (uint16_t)_cvtss_sh(f, 
         for (; i < n; i++) { float v = H##_to_f32(x[i]); y[i] = f32_to_##H(FORM(v, a)); }      \
     }
 
-AVX2_LOOPS(relu, S_RELU)
+/* relu on a 16-bit float's bit pattern, 16 lanes at a time with no conversion. Read as int16,
+ * the negative non-NaN floats (-0.0 down to -inf) are exactly the values <= the pattern of
+ * -inf: they become +0.0. Every other pattern, NaN included, is kept. */
+#define RELU_BITS(H, NEGATIVE_INFINITY)                                                         \
+    AVX2 static void relu_##H##_avx2(const void *xv, void *yv, size_t n, double p, int stream) { \
+        const int16_t *x = xv; int16_t *y = yv; size_t i = 0;                                   \
+        const __m256i limit = _mm256_set1_epi16(NEGATIVE_INFINITY);                             \
+        for (; stream && i < n && ((uintptr_t)(y + i) & 31); i++) y[i] = x[i] > NEGATIVE_INFINITY ? x[i] : 0; \
+        for (; i + 16 <= n; i += 16) {                                                          \
+            __m256i v = _mm256_loadu_si256((const __m256i *)(x + i));                           \
+            __m256i r = _mm256_and_si256(v, _mm256_cmpgt_epi16(v, limit));                      \
+            if (stream) _mm256_stream_si256((__m256i *)(y + i), r);                             \
+            else _mm256_storeu_si256((__m256i *)(y + i), r);                                    \
+        }                                                                                       \
+        for (; i < n; i++) y[i] = x[i] > NEGATIVE_INFINITY ? x[i] : 0;                          \
+    }
+
+WIDE_LOOPS(relu, S_RELU)
+RELU_BITS(bf16, -128)  /* 0xFF80 */
+RELU_BITS(f16, -1024)  /* 0xFC00 */
 AVX2_LOOPS(relu6, S_RELU6)
 AVX2_LOOPS(leaky, S_LEAKY)
 AVX2_LOOPS(relu_d, S_RELU_D)
