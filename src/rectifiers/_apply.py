@@ -148,6 +148,7 @@ def public_function(spec: ActivationSpec, doc: str):
     signature = spec.signature()
     parameters = signature.parameters.values()
     defaults = {p.name: p.default for p in parameters if p.default is not p.empty}
+
     def fetched(p):
         return p.replace(default=_Source(f"_defaults[{p.name!r}]")) if p.name in defaults else p
 

@@ -316,9 +316,14 @@ def prelu(x, xp, alpha):
     return xp.where(x > 0, x, _slope_array(x, xp, alpha) * _negative_part(xp, x))
 
 
+def rrelu_mean_slope(lower, upper):
+    """rrelu's slope outside training: the mean of U(lower, upper)."""
+    return (lower + upper) / 2
+
+
 def _rrelu_slope(x, xp, lower, upper, training, seed):
     if not training:
-        return (lower + upper) / 2
+        return rrelu_mean_slope(lower, upper)
     return uniform(xp, x, lower, upper, seed)
 
 

@@ -27,15 +27,17 @@ _COMPUTE_COST = 16.0
 _COMPUTE_BOUND = ("elu", "selu", "sigmoid", "tanh")
 
 
-def _slope(name: str, params: dict):
-    """The single negative-side slope of the leaky family, or ``None``."""
+def single_slope(name: str, params: dict):
+    """The one negative-side slope of the leaky family (resolved ``params``), or ``None``."""
+    from .._functional import rrelu_mean_slope  # at call time: _functional imports this package
+
     if name == "leaky_relu":
         return params["alpha"]
     if name == "prelu":
         alpha = params["alpha"]
         return alpha if isinstance(alpha, numbers.Real) and not isinstance(alpha, bool) else None
     if name == "rrelu" and not params["training"]:
-        return (params["lower"] + params["upper"]) / 2  # as _functional._rrelu_slope computes it
+        return rrelu_mean_slope(params["lower"], params["upper"])
     return None
 
 
@@ -44,13 +46,13 @@ def _blockwise(name: str, params: dict) -> bool:
     if name == "rrelu":
         return not params["training"]
     if name == "prelu":
-        return _slope(name, params) is not None
+        return single_slope(name, params) is not None
     return True
 
 
 def _direct(name: str, kind: str, work: np.dtype, params: dict, aliased: bool):
     """A branch-free kernel on the working dtype, or ``None``."""
-    slope = _slope(name, params)
+    slope = single_slope(name, params)
     if kind == "forward":
         if name == "relu":
             return _kernels.relu(work)
@@ -109,7 +111,7 @@ def _choose(name, kind, math, xp, x, params, result: np.dtype, aliased: bool):
     if result == x.dtype:
         stream = not aliased and x.size * result.itemsize >= _compiled.STREAM_MIN_BYTES
         compiled = _compiled.kernel(
-            name, kind, x.dtype, params, slope=_slope(name, params), stream=stream,
+            name, kind, x.dtype, params, slope=single_slope(name, params), stream=stream,
             reference=lambda c: _reference(math, xp, params, _working(xp, name, x.dtype, result), result, c),
         )
         if compiled is not None:

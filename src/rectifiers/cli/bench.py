@@ -25,7 +25,9 @@ import numpy as np
 
 import rectifiers as rf
 from rectifiers import _fast
+from rectifiers._apply import call_by_name
 from rectifiers._constants import SELU_ALPHA, SELU_SCALE
+from rectifiers._fast._dispatch import single_slope
 
 DEFAULT_ACTIVATIONS = ("relu", "relu6", "leaky_relu", "elu")
 DEFAULT_SIZES = ("64Ki", "1Mi", "16Mi", "64Mi")
@@ -115,17 +117,9 @@ def _numpy_dtype(name: str) -> np.dtype:
     return np.dtype(ml_dtypes.bfloat16 if name == "bfloat16" else name)
 
 
-def _slope(name: str, params: dict):
-    if name in ("leaky_relu", "prelu"):
-        return params["alpha"]
-    if name == "rrelu":
-        return (params["lower"] + params["upper"]) / 2
-    return None
-
-
 def _numpy_obvious(name, params):
-    a = _slope(name, params)
-    alpha = params.get("alpha", 1.0)
+    a = single_slope(name, params)
+    alpha = params.get("alpha")
     return {
         "relu": lambda x: np.maximum(x, 0),
         "relu6": lambda x: np.clip(x, 0, 6),
@@ -138,7 +132,7 @@ def _numpy_obvious(name, params):
 
 def _formula(name, params):
     """The seeds' "efficient" branch-free leaky ReLU, 0.5(1+a)x + 0.5(1-a)|x| (relu: a = 0)."""
-    a = 0.0 if name == "relu" else _slope(name, params)
+    a = 0.0 if name == "relu" else single_slope(name, params)
     if a is None:
         return None
     return lambda x: 0.5 * (1 + a) * x + 0.5 * (1 - a) * np.abs(x)
@@ -147,16 +141,12 @@ def _formula(name, params):
 def _ours(name, params, kind):
     if kind == "derivative":
         return lambda x, out: rf.derivative(name, x, out=out, **params)
-    function = getattr(rf, name)
-    if name == "prelu":
-        alpha = params["alpha"]
-        return lambda x, out: function(x, alpha, out=out)
-    return lambda x, out: function(x, out=out, **params)
+    return lambda x, out: call_by_name(name, x, out=out, **params)
 
 
 def _numpy_obvious_derivative(name, params):
-    a = _slope(name, params)
-    alpha = params.get("alpha", 1.0)
+    a = single_slope(name, params)
+    alpha = params.get("alpha")
     return {
         "relu": lambda x: (x > 0).astype(x.dtype),
         "relu6": lambda x: ((x > 0) & (x < 6)).astype(x.dtype),
@@ -182,7 +172,7 @@ def _torch_backward_cases(name, params, x):
     aten = torch.ops.aten
     wrap = _torch_wrap(x)
     t, out, g = wrap(x.copy()), wrap(np.empty_like(x)), wrap(np.ones_like(x))
-    a, alpha = _slope(name, params), params.get("alpha", 1.0)
+    a, alpha = single_slope(name, params), params.get("alpha")
     table = {
         "relu": lambda **o: aten.threshold_backward.grad_input(g, t, 0, **o),
         "relu6": lambda **o: aten.hardtanh_backward.grad_input(g, t, 0.0, 6.0, **o),
@@ -210,7 +200,7 @@ def _torch_cases(name, params, x, threads, kind):
     wrap = _torch_wrap(x)
     master, t = wrap(x), wrap(x.copy())
     work, out = wrap(x.copy()), wrap(np.empty_like(x))
-    a, alpha = _slope(name, params), params.get("alpha", 1.0)
+    a, alpha = single_slope(name, params), params.get("alpha")
     table = {
         "relu": (F.relu, lambda: torch.clamp_min(t, 0, out=out), lambda: torch.relu_(work)),
         "relu6": (F.relu6, lambda: torch.clamp(t, 0, 6, out=out), lambda: F.relu6(work, inplace=True)),
@@ -246,7 +236,7 @@ def _jax_case(name, params, x, kind):
     import jax
     import jax.numpy as jnp
 
-    a, alpha = _slope(name, params), params.get("alpha", 1.0)
+    a, alpha = single_slope(name, params), params.get("alpha")
     table = {
         "relu": jax.nn.relu,
         "relu6": jax.nn.relu6,
@@ -266,7 +256,7 @@ def _jax_case(name, params, x, kind):
 def _tf_case(name, params, x, kind):
     import tensorflow as tf
 
-    a, alpha = _slope(name, params), params.get("alpha", 1.0)
+    a, alpha = single_slope(name, params), params.get("alpha")
     if (name == "elu" and alpha != 1.0) or kind == "derivative":
         return None
     table = {
@@ -304,7 +294,7 @@ def _copy(x, y, threads):
 
 
 def build_cases(name: str, x: np.ndarray, threads: int, peers, kind: str = "forward") -> list[Case]:
-    params = rf.get(name).example_params
+    params = rf.get(name).resolve(**rf.get(name).example_params)
     y, work, master = np.empty_like(x), x.copy(), x
     ours = _ours(name, params, kind)
     cases = [

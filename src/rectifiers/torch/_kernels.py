@@ -18,14 +18,14 @@ from __future__ import annotations
 import torch
 
 from .._constants import SELU_ALPHA, SELU_SCALE
-from .._functional import _rrelu_slope
+from .._functional import rrelu_mean_slope
 
 aten = torch.ops.aten
 
 
 def _mean_slope(params):
     """rrelu's slope outside training, as the core defines it."""
-    return _rrelu_slope(None, None, params["lower"], params["upper"], False, None)
+    return rrelu_mean_slope(params["lower"], params["upper"])
 
 
 def _threshold(x, inplace):
