@@ -60,11 +60,11 @@ def test_defaults_are_the_seeds():
 
 
 @pytest.mark.parametrize("library", library_params())
-@pytest.mark.parametrize("name", ELEMENTWISE)
+@pytest.mark.parametrize("name", [name for name in ELEMENTWISE if rf.get(name).kinks])
 def test_kink_rule(library, name):
     """x > 0 strictly selects the positive branch, at every length (scalar path and SIMD body alike)."""
     spec = rf.get(name)
-    params = spec.example_params
+    params = {"alpha": 0.5} if name == "elu" else spec.example_params  # at alpha 1 both slopes are 1
     for kink in spec.kinks:
         for n in (1, 7, 16, 17, 33):
             x = np.full(n, kink)
