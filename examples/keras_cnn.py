@@ -69,8 +69,10 @@ def main(argv=None):
     parser.add_argument("--epochs", type=int, default=3)
     args = parser.parse_args(argv)
     _, history = train(args.activation, epochs=args.epochs, verbose=2)
-    print(f"{args.activation} on {keras.backend.backend()}: loss {history.history['loss'][0]:.3f} -> "
-          f"{history.history['loss'][-1]:.3f}")
+    print(
+        f"{args.activation} on {keras.backend.backend()}: loss {history.history['loss'][0]:.3f} -> "
+        f"{history.history['loss'][-1]:.3f}"
+    )
 
 
 if __name__ == "__main__":

@@ -174,8 +174,10 @@ def test_threads_and_block_edges(name, dtype_name, monkeypatch):
     monkeypatch.setattr(_parallel, "PARALLEL_MIN", 1024)
     rng = np.random.default_rng(0)
     n = 3 * _parallel.BLOCK + 17
-    x = (rng.standard_normal(n) * 8).astype(NUMPY_DTYPES[dtype_name]) if dtype_name[0] != "u" else (
-        rng.integers(0, 255, n).astype(dtype_name)
+    x = (
+        (rng.standard_normal(n) * 8).astype(NUMPY_DTYPES[dtype_name])
+        if dtype_name[0] != "u"
+        else (rng.integers(0, 255, n).astype(dtype_name))
     )
     spec = rf.get(name)
     params = spec.example_params
@@ -195,8 +197,11 @@ def test_overlapping_out_is_never_corrupted():
 @pytest.mark.parametrize(
     ("name", "dtype_name"),
     [
-        ("relu", "float32"), ("leaky_relu", "float64"), ("relu6", "int8"),
-        ("elu", "float32"), ("relu", "bfloat16"),
+        ("relu", "float32"),
+        ("leaky_relu", "float64"),
+        ("relu6", "int8"),
+        ("elu", "float32"),
+        ("relu", "bfloat16"),
     ],
 )
 def test_the_fast_path_is_taken(name, dtype_name):
@@ -279,8 +284,13 @@ def test_big_float16_arrays_use_a_table(name, monkeypatch):
 
 COMPILED_DTYPES = ["float32", "float64", "bfloat16", "float16"]
 COMPILED_CASES = [
-    ("relu", {}), ("relu6", {}), ("leaky_relu", {"alpha": 0.1}), ("leaky_relu", {"alpha": -0.0}),
-    ("leaky_relu", {"alpha": 3.0}), ("prelu", {"alpha": 0.25}), ("rrelu", {"training": False}),
+    ("relu", {}),
+    ("relu6", {}),
+    ("leaky_relu", {"alpha": 0.1}),
+    ("leaky_relu", {"alpha": -0.0}),
+    ("leaky_relu", {"alpha": 3.0}),
+    ("prelu", {"alpha": 0.25}),
+    ("rrelu", {"training": False}),
 ]
 
 

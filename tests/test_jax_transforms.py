@@ -23,7 +23,6 @@ def _fn(name):
     return lambda x: evaluate(spec, x, params), params
 
 
-
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("name", ELEMENTWISE)
 def test_grad_and_jvp_equal_the_core_derivative(name, dtype):

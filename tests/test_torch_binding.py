@@ -153,6 +153,7 @@ def test_gradcheck_and_gradgradcheck(name):
     for memory in memories(name):
         module = module_for(name, memory=memory).double()
         if name == "rrelu":  # one seed for every call of gradcheck: the same slopes
+
             def f(t, m=module):
                 return F.rrelu(t, training=True, seed=11, memory=m.memory)
         else:

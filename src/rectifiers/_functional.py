@@ -508,7 +508,9 @@ _SATURATING = Properties(bounded=True, monotone=True, zero_centred=False, satura
     derivative_formula=r"\sigma(x)\,(1 - \sigma(x))",
     rounds_once=True,
     properties=_SATURATING,
-    reference=Reference("LeCun, Bottou, Orr & Müller 1998, Efficient BackProp", "https://doi.org/10.1007/3-540-49430-8_2"),
+    reference=Reference(
+        "LeCun, Bottou, Orr & Müller 1998, Efficient BackProp", "https://doi.org/10.1007/3-540-49430-8_2"
+    ),
 )
 def sigmoid(x, xp):
     r"""Logistic sigmoid :math:`1 / (1 + e^{-x})`, evaluated without overflow for any x.
@@ -541,7 +543,9 @@ def _tanh_derivative(x, xp):
     derivative_formula=r"1 - \tanh^2 x",
     rounds_once=True,
     properties=Properties(bounded=True, monotone=True, zero_centred=True, saturating=True),
-    reference=Reference("LeCun, Bottou, Orr & Müller 1998, Efficient BackProp", "https://doi.org/10.1007/3-540-49430-8_2"),
+    reference=Reference(
+        "LeCun, Bottou, Orr & Müller 1998, Efficient BackProp", "https://doi.org/10.1007/3-540-49430-8_2"
+    ),
 )
 def tanh(x, xp):
     r"""Hyperbolic tangent, the zero-centred saturating baseline.

@@ -29,8 +29,12 @@ def test_callable_equals_core_and_serializes(name):
 
 
 def test_ready_made_callables_carry_the_core_defaults():
-    expected = {n for n in rf.names() if all(p.hyper for p in rf.get(n).params) and rf.get(n).defaults.keys()
-                == {p.name for p in rf.get(n).params}}
+    expected = {
+        n
+        for n in rf.names()
+        if all(p.hyper for p in rf.get(n).params)
+        and rf.get(n).defaults.keys() == {p.name for p in rf.get(n).params}
+    }
     assert expected == set(rk.FUNCTIONS)
     assert rk.leaky_relu.params == rf.get("leaky_relu").defaults
     assert rk.relu.params == {}

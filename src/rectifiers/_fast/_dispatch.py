@@ -111,7 +111,12 @@ def _choose(name, kind, math, xp, x, params, result: np.dtype, aliased: bool):
     if result == x.dtype:
         stream = not aliased and x.size * result.itemsize >= _compiled.STREAM_MIN_BYTES
         compiled = _compiled.kernel(
-            name, kind, x.dtype, params, slope=single_slope(name, params), stream=stream,
+            name,
+            kind,
+            x.dtype,
+            params,
+            slope=single_slope(name, params),
+            stream=stream,
             reference=lambda c: _reference(math, xp, params, _working(xp, name, x.dtype, result), result, c),
         )
         if compiled is not None:

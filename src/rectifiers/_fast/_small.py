@@ -10,8 +10,8 @@
 >>> import ml_dtypes, numpy as np
 >>> from rectifiers._fast._parallel import Scratch
 >>> x = np.array([-1.5, -0.0, 2.0, np.nan], dtype=ml_dtypes.bfloat16); y = np.empty_like(x)
->>> relu_bits(x.dtype)(x, y, Scratch()); y
-array([0, 0, 2, nan], dtype=bfloat16)
+>>> relu_bits(x.dtype)(x, y, Scratch()); y.astype(np.float32).tolist(), str(y.dtype)
+([0.0, 0.0, 2.0, nan], 'bfloat16')
 """
 
 from __future__ import annotations

@@ -517,7 +517,12 @@ def main(args) -> int:
     print("| " + " | ".join(HEADER) + " |")
     print("|" + "---|" * len(HEADER))
     rows = run(
-        args.activations, sizes, args.dtypes, _thread_counts(args.threads), args.rounds, args.peers,
+        args.activations,
+        sizes,
+        args.dtypes,
+        _thread_counts(args.threads),
+        args.rounds,
+        args.peers,
         derivatives=args.derivatives,
     )
     if args.json:

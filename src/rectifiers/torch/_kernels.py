@@ -51,6 +51,7 @@ FORWARD = {
     "rrelu": lambda x, w, p, inplace: _leaky(x, _mean_slope(p), inplace),
 }
 
+
 def _relu6_from_output(g, y):
     """``g`` where 0 < y < 6, else 0: two slope-0 leaky backwards, on ``y`` and on ``6 - y``.
 
