@@ -29,7 +29,7 @@ import numpy as np
 from .._namespace import as_array
 from ._activations import KINDS
 from ._evidence import check_probability, samples_needed
-from ._tally import accumulators, tally
+from ._tally import Tally, accumulators, tally
 
 #: ReDo's dormancy threshold: a unit whose mean |activation| is at most this fraction of its
 #: layer's average is dormant (Sokar et al. 2023 use 0.025 and 0.1).
@@ -101,7 +101,10 @@ class Counter:
     def update(self, activations, axis=-1, *, examples=None):
         """Add a batch: ``axis`` is the unit axis (1 for channels-first convolutions); every other
         axis is pooled, and the first of them counts the examples (positions are not examples)."""
-        t = tally(activations, axis, bounds=self.bounds, units=self.units, examples=examples)
+        self.add(tally(activations, axis, bounds=self.bounds, units=self.units, examples=examples))
+
+    def add(self, t: Tally):
+        """Add tallies made elsewhere (the Keras probe counts inside the compiled step)."""
         if self._positive is None:
             self._positive, self._magnitude, self._zeros = t.positive, t.magnitude, t.zeros
             self._responsive = t.responsive
