@@ -93,6 +93,14 @@ def test_in_place_elu_and_selu_gradients_stay_within_eps_times_alpha(name, dtype
     assert error.max() > eps * alpha / 8  # the bound is what in place costs: not exact
 
 
+@pytest.mark.parametrize("name", ["elu", "selu"])
+def test_elu_and_selu_gradients_on_every_layout_equal_the_cores(name):
+    """0-d, empty, transposed: the float32 backward runs the core's kernels on a NumPy view."""
+    for x in (torch.tensor(-1.5), torch.empty(0, 3), torch.randn(3, 4).t() * 8):
+        got = gradient(getattr(F, name), x)
+        assert got.shape == x.shape and torch.equal(got, rf.derivative(name, x))
+
+
 # --- §2: PReLU's weight gradient for every slope -------------------------------------------
 
 
@@ -145,7 +153,8 @@ def test_softmax_module_honours_its_axis(axis):
 
 
 def test_softmax_axis_the_input_lacks_is_a_value_error():
-    for call in (lambda: F.softmax(torch.randn(3), axis=5), lambda: rt.Activation("softmax", axis=2)(torch.ones(2))):
+    module = rt.Activation("softmax", axis=2)
+    for call in (lambda: F.softmax(torch.randn(3), axis=5), lambda: module(torch.ones(2))):
         with pytest.raises(ValueError, match=r"axis must lie in \[-1, 1\) for a 1-d array. Received: axis="):
             call()
 
@@ -201,6 +210,21 @@ def test_seeded_rrelu_under_reentrant_checkpoint_uses_the_forward_slopes():
     for _ in range(2):  # the second step goes on in the stream as without checkpoint
         a, b = x.clone().requires_grad_(), x.clone().requires_grad_()
         ya, yb = twice(ours, a, checkpointed=True), twice(plain, b, checkpointed=False)
+        assert torch.equal(ya, yb)
+        ya.sum().backward()
+        yb.sum().backward()
+        assert torch.equal(a.grad, b.grad)
+
+
+def test_seeded_rrelu_under_non_reentrant_checkpoint_keeps_its_stream():
+    from torch.utils.checkpoint import checkpoint
+
+    x = -torch.rand(500, dtype=torch.float64) - 0.5
+    ours, plain = rt.RReLU(seed=3), rt.RReLU(seed=3)
+    for _ in range(2):  # the recompute neither draws other slopes nor moves the stream on
+        a, b = x.clone().requires_grad_(), x.clone().requires_grad_()
+        ya = checkpoint(lambda t: ours(t).square(), a, use_reentrant=False)
+        yb = plain(b).square()
         assert torch.equal(ya, yb)
         ya.sum().backward()
         yb.sum().backward()

@@ -57,12 +57,12 @@ def _options(spec) -> dict:
 
 
 def _check_layout(spec, num_parameters, axis, init):
-    for name, value, check in (
+    for name, value, validator in (
         ("num_parameters", num_parameters, integer),
         ("axis", axis, integer),
         ("init", init, finite_number),  # the start of a float parameter: a number, not an array
     ):
-        problem = check(value)
+        problem = validator(value)
         if problem is not None:
             raise type(problem)(f"rectifiers.torch.{spec.name}: {name} {problem}. Received: {name}={value!r}")
     if num_parameters < 1:
@@ -113,7 +113,7 @@ class Activation(torch.nn.Module):
         return registry.get(self.name)
 
     def _params(self, x) -> dict:
-        spec, learned = self._spec, _learned(self._spec)
+        learned = _learned(self._spec)
         layout = {*_LAYOUT, "init"} if learned is not None else set()
         params = {k: v for k, v in self.options.items() if k not in layout}
         if learned is not None:
@@ -128,11 +128,12 @@ class Activation(torch.nn.Module):
         """This training call's place in the seeded stream.
 
         A forward run inside a backward pass is ``torch.utils.checkpoint`` recomputing an
-        earlier call: with ``use_reentrant=True`` that call ran without grad, and the backward
-        recomputes the segments last first, so the call takes the place of the latest such run.
+        earlier call, which takes that call's place again and does not move the stream on. With
+        ``use_reentrant=True`` the first run had no grad, and the segments are recomputed last
+        first: the latest such run's place. With ``use_reentrant=False``: the latest call's.
         """
-        if torch._C._current_graph_task_id() != -1 and self._replays:
-            return self._replays.pop()
+        if torch._C._current_graph_task_id() != -1:
+            return self._replays.pop() if self._replays else max(self._position - 1, 0)
         position, self._position = self._position, self._position + 1
         if not torch.is_grad_enabled():
             self._replays.append(position)

@@ -78,7 +78,8 @@ def _keep(spec, params, weight, memory, inplace):
     valid = spec.output_derivative is not None and spec.output_derivative_valid(params)
     valid = valid and _all_positive(weight)
     # prelu's weight gradient needs x: y = w * x loses it where the product under- or overflows.
-    exact = valid and spec.name not in CANCELS_FROM_OUTPUT and not (weight is not None and weight.requires_grad)
+    learns = weight is not None and weight.requires_grad
+    exact = valid and spec.name not in CANCELS_FROM_OUTPUT and not learns
     if memory == "auto" and (exact or (inplace and valid)):
         return "output"
     if inplace:
