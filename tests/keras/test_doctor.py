@@ -93,3 +93,17 @@ def test_unknown_layers_are_refused():
 def test_the_backend_is_recorded():
     cb = doctor.KerasCallback()
     assert cb.doctor.config()["framework"].endswith(f"({BACKEND})")
+
+
+def test_the_cli_reads_a_saved_keras_model(tmp_path, capsys):
+    from rectifiers.cli import main
+
+    path, data_path = tmp_path / "model.keras", tmp_path / "data.npz"
+    constructed().save(path)
+    np.savez(data_path, x=data()[0])
+    assert main(["doctor", str(path), str(data_path), "--json", str(tmp_path / "d.json")]) == 0
+    assert "d1: 2 dead of 6: [1, 4] (dead since window 0)" in capsys.readouterr().out
+    (tmp_path / "broken.keras").write_text("no")
+    assert main(["doctor", str(tmp_path / "broken.keras"), str(data_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("rectifiers doctor: cannot load") and err.count("\n") == 1
