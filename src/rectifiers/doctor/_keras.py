@@ -114,6 +114,21 @@ def probe(model, x, *, layers=None, batch_size=256, confidence=0.99, rare=0.01) 
     return doctor
 
 
+def _units(layer, axis) -> int:
+    """The layer's units before it runs in ``fit``: from its output, or its ``units``/``filters``."""
+    try:
+        units = layer.output.shape[axis]
+    except (AttributeError, ValueError):  # a layer of a subclassed model has no symbolic output
+        units = getattr(layer, "units", None) or getattr(layer, "filters", None)
+    if not isinstance(units, int):
+        raise ValueError(
+            f"rectifiers.doctor.KerasCallback: cannot tell how many units layer {layer.name!r} has "
+            f"before training (a subclassed model?); build the model on an input first. "
+            f"Received: {type(layer).__name__}"
+        )
+    return units
+
+
 class _Probe:
     """Counter variables on one layer, and the patch of its ``call`` that updates them."""
 
@@ -124,7 +139,7 @@ class _Probe:
         self.original = None
 
     def install(self):
-        layer, units = self.layer, self.layer.output.shape[self.axis]
+        layer, units = self.layer, _units(self.layer, self.axis)
         locked = layer._tracker.locked
         layer._tracker.unlock()
         try:
