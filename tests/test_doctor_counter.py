@@ -231,3 +231,12 @@ def test_torchs_chunked_tallies_equal_numpys(case, monkeypatch):
         assert got[key] == want[key], key
     assert got["sparsity"] == pytest.approx(want["sparsity"]) and got["sparsity"] > 0
     assert got["firing_rate_mean"] == pytest.approx(want["firing_rate_mean"])
+
+
+def test_the_docs_page_examples_run():
+    import doctest
+    import pathlib
+
+    page = pathlib.Path(__file__).parents[1] / "docs" / "doctor.md"
+    failures, tried = doctest.testfile(str(page), module_relative=False)
+    assert tried >= 5 and failures == 0

@@ -54,23 +54,28 @@ def torch_tally(a, axis, others, bounds, nonnegative, count) -> Tally:
         low, high = _inner(bounds)
         mid, half = (low + high) / 2, (high - low) / 2
     buffer = _buffer(a, min(rows, step) * units * inner)
+    if inner == 1:  # dense: sum the rows of each chunk in float32 (exact: a chunk has < 2**24 rows)
+        x = x.reshape(rows, units)
+        total = lambda b: b.sum(0).double()  # noqa: E731
+    else:
+        total = lambda b: b.sum(2).sum(0, dtype=torch.float64)  # noqa: E731
     for start in range(0, rows, step):
         chunk = x[start : start + step]
         buf = buffer[: chunk.numel()].view(chunk.shape)
         torch.sign(chunk, out=buf)
-        signed += buf.sum(2).sum(0, dtype=torch.float64)
+        signed += total(buf)
         if not nonnegative:
             buf.abs_()
-            nonzero += buf.sum(2).sum(0, dtype=torch.float64)
+            nonzero += total(buf)
             torch.abs(chunk, out=buf)
-            magnitude += buf.sum(2).sum(0, dtype=torch.float64)
+            magnitude += total(buf)
         if bounds is not None:
             torch.sub(chunk, mid, out=buf)
             buf.abs_().neg_().add_(half).sign_()
-            responsive += buf.sum(2).sum(0, dtype=torch.float64)
+            responsive += total(buf)
     if nonnegative:
         positive, nonzero = signed, signed
-        magnitude = x.sum(2).sum(0, dtype=torch.float64)
+        magnitude = x.sum(0).double() if inner == 1 else x.sum(2).sum(0, dtype=torch.float64)
     else:
         positive = (signed + nonzero) / 2
     if responsive is not None:
