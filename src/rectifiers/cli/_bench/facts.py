@@ -29,12 +29,6 @@ class Facts:
     numpy_derivative: Callable | None = None  # x -> f'(x), likewise
     slope: float | None = None  # f(x) = x for x > 0, slope * x for x <= 0; None: no such slope
 
-    def one_slope(self) -> float:
-        """``slope``, or ``ValueError`` where the function has no single slope for x <= 0."""
-        if self.slope is None:
-            raise ValueError("no single slope for x <= 0 with these parameters")
-        return self.slope
-
 
 def _leaky(slope) -> Facts:
     if slope is None:  # slopes that vary (an array, random draws): nothing to write by hand

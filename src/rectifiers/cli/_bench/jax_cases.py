@@ -9,20 +9,16 @@ def cases(s: Subject) -> list[Case]:
     import jax
     import jax.numpy as jnp
 
-    a, alpha = s.facts.slope, s.params.get("alpha")
-    leaky = None if a is None else (lambda v: jax.nn.leaky_relu(v, a))
+    alpha = s.params.get("alpha")
     table = {
         "relu": jax.nn.relu,
         "relu6": jax.nn.relu6,
-        "leaky_relu": leaky,
-        "prelu": leaky,
-        "rrelu": leaky,
         "elu": lambda v: jax.nn.elu(v, alpha),
         "selu": jax.nn.selu,
         "sigmoid": jax.nn.sigmoid,
         "tanh": jnp.tanh,
     }
-    function = counterpart("jax", table, s)
+    function = counterpart("jax", table, lambda a: lambda v: jax.nn.leaky_relu(v, a), s)
     if s.kind == "derivative":
         function = jax.grad(lambda v, f=function: f(v).sum())
     function = jax.jit(function)

@@ -38,14 +38,18 @@ class Case:
     restore: Callable[[], object] | None = None
 
 
-def counterpart(peer: str, table: dict, s: Subject):
-    """``table[s.name]``: a peer's counterpart of the subject, or ``ValueError`` saying why there is none.
+def counterpart(peer: str, table: dict, leaky: Callable, s: Subject):
+    """The peer's counterpart of the subject, or ``ValueError`` saying why there is none.
 
-    A ``None`` entry is a counterpart that cannot take these parameters (the peer's leaky ReLU
-    where there is no single slope for x <= 0, ``tf.nn.elu`` for an alpha other than 1).
+    ``table[name]`` where the peer lists the activation; else, where the facts say it is x
+    above 0 and ``a * x`` below with one slope ``a`` (leaky_relu, prelu with a scalar, rrelu out
+    of training), ``leaky(a)``: the peer's leaky ReLU. A ``None`` entry is a counterpart that
+    cannot take these parameters (``tf.nn.elu`` has no alpha).
     """
     if s.name not in table:
-        raise ValueError(f"{peer} has no counterpart of {s.name} in the bench (cli/_bench/)")
+        if s.facts.slope is None:
+            raise ValueError(f"{peer} has no counterpart of {s.name} with {s.params} (see cli/_bench/)")
+        return leaky(s.facts.slope)
     if table[s.name] is None:
         raise ValueError(
             f"{peer}'s counterpart of {s.name} cannot take these parameters. Received: {s.params}"

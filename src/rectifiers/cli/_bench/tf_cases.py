@@ -10,19 +10,14 @@ def cases(s: Subject) -> list[Case]:
 
     if s.kind == "derivative":
         return []  # not timed: TensorFlow's gradients go through a tape, not a kernel of their own
-    a = s.facts.slope
-    leaky = None if a is None else (lambda v: tf.nn.leaky_relu(v, a))
     table = {
         "relu": tf.nn.relu,
         "relu6": tf.nn.relu6,
-        "leaky_relu": leaky,
-        "prelu": leaky,
-        "rrelu": leaky,
         "elu": tf.nn.elu if s.params.get("alpha") == 1.0 else None,  # tf.nn.elu has no alpha
         "selu": tf.nn.selu,
         "sigmoid": tf.nn.sigmoid,
         "tanh": tf.nn.tanh,
     }
-    function = counterpart("tensorflow", table, s)
+    function = counterpart("tensorflow", table, lambda a: lambda v: tf.nn.leaky_relu(v, a), s)
     tx = tf.constant(s.x)
     return [Case("tf", lambda: function(tx))]

@@ -34,20 +34,18 @@ def _forward(s: Subject) -> list[Case]:
     wrap = _wrap(s.x)
     master, t = wrap(s.x), wrap(s.x.copy())
     work, out = wrap(s.x.copy()), wrap(np.empty_like(s.x))
-    a, alpha = s.facts.slope, s.params.get("alpha")
-    leaky = None
-    if a is not None:
-        leaky = (
+    alpha = s.params.get("alpha")
+
+    def leaky(a):
+        return (
             lambda v: F.leaky_relu(v, a),
             lambda: torch._C._nn.leaky_relu(t, a, out=out),
             lambda: F.leaky_relu_(work, a),
         )
+
     table = {
         "relu": (F.relu, lambda: torch.clamp_min(t, 0, out=out), lambda: torch.relu_(work)),
         "relu6": (F.relu6, lambda: torch.clamp(t, 0, 6, out=out), lambda: F.relu6(work, inplace=True)),
-        "leaky_relu": leaky,
-        "prelu": leaky,
-        "rrelu": leaky,
         "elu": (
             lambda v: F.elu(v, alpha),
             lambda: torch._C._nn.elu(t, alpha, out=out),
@@ -61,7 +59,7 @@ def _forward(s: Subject) -> list[Case]:
         "sigmoid": (torch.sigmoid, lambda: torch.sigmoid(t, out=out), lambda: torch.sigmoid_(work)),
         "tanh": (torch.tanh, lambda: torch.tanh(t, out=out), lambda: torch.tanh_(work)),
     }
-    allocating, with_out, in_place = counterpart("torch", table, s)
+    allocating, with_out, in_place = counterpart("torch", table, leaky, s)
     return [
         Case("torch", lambda: allocating(t)),
         Case("torch_out", with_out),
@@ -76,20 +74,20 @@ def _backward(s: Subject) -> list[Case]:
     aten = torch.ops.aten
     wrap = _wrap(s.x)
     t, out, g = wrap(s.x.copy()), wrap(np.empty_like(s.x)), wrap(np.ones_like(s.x))
-    a, alpha = s.facts.slope, s.params.get("alpha")
-    leaky = None if a is None else (lambda **o: aten.leaky_relu_backward.grad_input(g, t, a, False, **o))
+    alpha = s.params.get("alpha")
     table = {
         "relu": lambda **o: aten.threshold_backward.grad_input(g, t, 0, **o),
         "relu6": lambda **o: aten.hardtanh_backward.grad_input(g, t, 0.0, 6.0, **o),
-        "leaky_relu": leaky,
-        "prelu": leaky,
-        "rrelu": leaky,
         "elu": lambda **o: aten.elu_backward.grad_input(g, alpha, 1, 1, False, t, **o),
         "selu": lambda **o: aten.elu_backward.grad_input(g, SELU_ALPHA, SELU_SCALE, 1, False, t, **o),
         "sigmoid": lambda **o: aten.sigmoid_backward.grad_input(g, torch.sigmoid(t), **o),
         "tanh": lambda **o: aten.tanh_backward.grad_input(g, torch.tanh(t), **o),
     }
-    backward = counterpart("torch", table, s)
+
+    def leaky(a):
+        return lambda **o: aten.leaky_relu_backward.grad_input(g, t, a, False, **o)
+
+    backward = counterpart("torch", table, leaky, s)
     return [
         Case("torch", lambda: backward(grad_input=torch.empty_like(t))),
         Case("torch_out", lambda: backward(grad_input=out)),
