@@ -1,4 +1,5 @@
-"""``rectifiers bench``: a tiny run has the promised structure. Times are never asserted."""
+"""``rectifiers bench``: a tiny run has the promised structure, and every case computes what its
+row says. Times are never asserted."""
 
 from __future__ import annotations
 
