@@ -15,10 +15,7 @@ torch = pytest.importorskip("torch")
 
 import rectifiers as rf  # noqa: E402
 import rectifiers.torch as rt  # noqa: E402
-from rectifiers.torch import (
-    _kernels,  # noqa: E402
-    functional as F,  # noqa: E402
-)
+from rectifiers.torch import _kernels, functional as F  # noqa: E402
 
 torch.set_num_threads(1)
 
