@@ -289,3 +289,14 @@ def test_sigmoid_and_tanh_report_saturation_not_death():
         0,
         [],
     )
+
+
+def test_every_k_counts_one_forward_in_k():
+    model = dense()
+    with doctor.watch(model, every=3) as doc:
+        for _ in range(7):  # forwards 0, 3 and 6 are counted
+            model(torch.randn(200, 4))
+    assert [r["samples"] for r in doc.stats()] == [600, 600] and doc.config()["every"] == 3
+    assert doc.dead_units() == {"1": [1, 4], "3": [0]}
+    with pytest.raises(ValueError, match="every must be a positive int. Received: every=0"):
+        doctor.watch(model, every=0)
