@@ -309,7 +309,9 @@ def test_the_compiled_kernels_serve_their_activations(name, params, dtype_name):
     x = np.ones(10, NUMPY_DTYPES[dtype_name])
     spec = rf.get(name)
     for kind in PATHS:
-        kernel, _ = _dispatch._choose(name, kind, spec.forward, np, x, spec.resolve(**params), x.dtype, False)
+        kernel, _ = _dispatch._choose(
+            name, kind, spec.forward, np, x.dtype, x.size, spec.resolve(**params), x.dtype, False
+        )
         assert getattr(kernel, "whole", False), (name, kind, dtype_name)
 
 

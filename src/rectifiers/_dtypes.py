@@ -35,10 +35,14 @@ def dtype_name(dtype) -> str:
     >>> dtype_name(np.dtype("float32"))
     'float32'
     """
+    if isinstance(dtype, type) and issubclass(dtype, np.generic):  # np.float32, as NumPy's namespace has it
+        dtype = np.dtype(dtype)
     if isinstance(dtype, np.dtype):
         name = _NUMPY_NAMES.get(dtype)
         if name is None:
-            name = _NUMPY_NAMES[dtype] = dtype.name
+            name = dtype.name
+            if name in REAL_DTYPES:  # a few byte orders of 12 dtypes: the cache stays small
+                _NUMPY_NAMES[dtype] = name
         return name
     name = getattr(dtype, "name", None)
     if isinstance(name, str):
@@ -46,7 +50,8 @@ def dtype_name(dtype) -> str:
     return str(dtype).rpartition(".")[2]
 
 
-#: NumPy computes ``dtype.name`` anew on every access (microseconds, on every call).
+#: NumPy computes ``dtype.name`` anew on every access (microseconds, on every call). Only the
+#: accepted dtypes are kept: refused ones (every string length is a dtype) would grow it forever.
 _NUMPY_NAMES: dict = {}
 
 
@@ -95,3 +100,35 @@ def working_dtype(xp, dtype, wide: bool = False, device=None):
     if wide and has_float64(xp, device):
         return xp.float64
     return xp.float32 if dtype_name(dtype) in ("float16", "bfloat16") else dtype
+
+
+#: The largest finite value of each working dtype.
+_LARGEST = {"float32": float(np.finfo(np.float32).max), "float64": float(np.finfo(np.float64).max)}
+
+
+def cast_parameter(value, work, x_dtype, *, function: str, name: str):
+    """A real parameter as the math takes it, for input of ``x_dtype`` computed in ``work``.
+
+    The one rule, on every library and path: the parameter enters as its exact value (a NumPy
+    scalar as the Python number it equals, so ``np.float64(0.1)`` acts as ``0.1``) and is rounded
+    once to the working dtype, as the array API does with a Python float; it never widens the
+    computation. A finite value beyond the working dtype's range would round to infinity (and
+    give ``0 * inf = NaN``), so it is refused with a ``ValueError`` that names the dtype.
+
+    >>> cast_parameter(np.float64(0.1), np.float32, np.float32, function="leaky_relu", name="alpha")
+    0.1
+    >>> cast_parameter(1e39, np.float32, np.float16, function="prelu", name="alpha")
+    Traceback (most recent call last):
+    ...
+    ValueError: rectifiers.prelu: alpha must fit float32, the dtype prelu computes in for float16
+    input (|alpha| <= 3.4028234663852886e+38). Received: alpha=1e+39
+    """
+    if isinstance(value, np.generic):
+        value = value.item()
+    largest = _LARGEST.get(dtype_name(work))
+    if largest is not None and abs(value) > largest:
+        raise ValueError(
+            f"rectifiers.{function}: {name} must fit {dtype_name(work)}, the dtype {function} computes in "
+            f"for {dtype_name(x_dtype)} input (|{name}| <= {largest!r}). Received: {name}={value!r}"
+        )
+    return value
