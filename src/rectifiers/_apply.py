@@ -34,9 +34,9 @@ def _check_out(function: str, xp, x, result, out):
         raise ValueError(
             f"rectifiers.{function}: out must have x's shape {x.shape}. Received: out of shape {out.shape}"
         )
-    if out.dtype != result:
+    if out.dtype.newbyteorder("=") != result:  # either byte order: it is written by value
         raise TypeError(
-            f"rectifiers.{function}: out must have the result dtype {np.dtype(result)}. "
+            f"rectifiers.{function}: out must have the result dtype {np.dtype(result)} (either byte order). "
             f"Received: out of dtype {out.dtype}"
         )
     if not out.flags.writeable:
@@ -79,6 +79,8 @@ def _run(spec: ActivationSpec, kind: str, x, params: dict, name, keep_integers: 
     resolved = spec.resolve(**params)
     integers = keep_integers and is_integer(dtype)
     result = x.dtype if integers else float_dtype_for(xp, x.dtype, device(xp, x))
+    if isinstance(result, np.dtype):  # ">f4" in, "float32" in the machine's order out, as NumPy's ufuncs
+        result = result.newbyteorder("=")
     work = x.dtype if integers else working_dtype(xp, result, wide=spec.rounds_once, device=device(xp, x))
     resolved = _cast_parameters(spec, resolved, work, x.dtype)
     if out is not None:
