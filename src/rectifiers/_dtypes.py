@@ -35,8 +35,15 @@ def dtype_name(dtype) -> str:
     >>> dtype_name(np.dtype("float32"))
     'float32'
     """
-    if isinstance(dtype, type) and issubclass(dtype, np.generic):  # np.float32, as NumPy's namespace has it
-        dtype = np.dtype(dtype)
+    if isinstance(dtype, type):  # a scalar type, as NumPy's and JAX's namespaces give dtypes
+        inner = getattr(dtype, "dtype", None)  # jnp.float32.dtype
+        dtype = (
+            inner
+            if isinstance(inner, np.dtype)
+            else np.dtype(dtype)
+            if issubclass(dtype, np.generic)
+            else dtype
+        )
     if isinstance(dtype, np.dtype):
         name = _NUMPY_NAMES.get(dtype)
         if name is None:
