@@ -34,7 +34,9 @@ def _check_out(function: str, xp, x, result, out):
         raise ValueError(
             f"rectifiers.{function}: out must have x's shape {x.shape}. Received: out of shape {out.shape}"
         )
-    if out.dtype.newbyteorder("=") != result:  # either byte order: it is written by value
+    if (
+        out.dtype != result and out.dtype.newbyteorder("=") != result
+    ):  # either byte order: it is written by value
         raise TypeError(
             f"rectifiers.{function}: out must have the result dtype {np.dtype(result)} (either byte order). "
             f"Received: out of dtype {out.dtype}"
@@ -59,10 +61,15 @@ def _masked(spec: ActivationSpec, x, out):
     return data, mask
 
 
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+
 def _cast_parameters(spec: ActivationSpec, resolved: dict, work, x_dtype) -> dict:
     """The real hyperparameters as the math takes them (``_dtypes.cast_parameter``: one rule)."""
     for p in spec.params:
         value = resolved[p.name]
+        if type(value) is float and -_FLOAT32_MAX <= value <= _FLOAT32_MAX:
+            continue  # the common case, as it is: a Python float that fits every working dtype
         if p.hyper and isinstance(value, numbers.Real) and not isinstance(value, bool):
             resolved[p.name] = cast_parameter(value, work, x_dtype, function=spec.name, name=p.name)
     return resolved
@@ -70,7 +77,7 @@ def _cast_parameters(spec: ActivationSpec, resolved: dict, work, x_dtype) -> dic
 
 def _run(spec: ActivationSpec, kind: str, x, params: dict, name, keep_integers: bool, out=None, fast=True):
     math = spec.forward if kind == "forward" else spec.derivative
-    x, mask = _masked(spec, x, out)
+    x, mask = (x, None) if type(x) is np.ndarray else _masked(spec, x, out)
     if mask is not None:
         y = _run(spec, kind, x, params, name, keep_integers, fast=fast)
         return np.ma.masked_array(y, mask=mask.copy())
@@ -79,9 +86,12 @@ def _run(spec: ActivationSpec, kind: str, x, params: dict, name, keep_integers: 
     resolved = spec.resolve(**params)
     integers = keep_integers and is_integer(dtype)
     result = x.dtype if integers else float_dtype_for(xp, x.dtype, device(xp, x))
-    if isinstance(result, np.dtype):  # ">f4" in, "float32" in the machine's order out, as NumPy's ufuncs
+    if isinstance(result, np.dtype) and not result.isnative:  # ">f4" in, native order out, as NumPy's ufuncs
         result = result.newbyteorder("=")
-    work = x.dtype if integers else working_dtype(xp, result, wide=spec.rounds_once, device=device(xp, x))
+
+    def work():
+        return x.dtype if integers else working_dtype(xp, result, wide=spec.rounds_once, device=device(xp, x))
+
     resolved = _cast_parameters(spec, resolved, work, x.dtype)
     if out is not None:
         _check_out(spec.name, xp, x, result, out)
@@ -93,7 +103,7 @@ def _run(spec: ActivationSpec, kind: str, x, params: dict, name, keep_integers: 
         if integers:
             y = math(x, xp, **resolved)
         else:
-            y = math(xp.astype(x, work, copy=False), xp, **resolved)
+            y = math(xp.astype(x, work(), copy=False), xp, **resolved)
             y = xp.astype(y, result, copy=False)
     if out is None:
         return as_result(xp, y)

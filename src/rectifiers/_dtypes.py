@@ -16,6 +16,7 @@ Every activation accepts the 12 real dtypes that ``tf.nn.relu`` lists and refuse
 
 from __future__ import annotations
 
+import array_api_compat
 import numpy as np
 
 FLOATS = ("float16", "bfloat16", "float32", "float64")
@@ -35,15 +36,6 @@ def dtype_name(dtype) -> str:
     >>> dtype_name(np.dtype("float32"))
     'float32'
     """
-    if isinstance(dtype, type):  # a scalar type, as NumPy's and JAX's namespaces give dtypes
-        inner = getattr(dtype, "dtype", None)  # jnp.float32.dtype
-        dtype = (
-            inner
-            if isinstance(inner, np.dtype)
-            else np.dtype(dtype)
-            if issubclass(dtype, np.generic)
-            else dtype
-        )
     if isinstance(dtype, np.dtype):
         name = _NUMPY_NAMES.get(dtype)
         if name is None:
@@ -51,6 +43,10 @@ def dtype_name(dtype) -> str:
             if name in REAL_DTYPES:  # a few byte orders of 12 dtypes: the cache stays small
                 _NUMPY_NAMES[dtype] = name
         return name
+    if isinstance(dtype, type):  # a scalar type, as NumPy's and JAX's namespaces give dtypes
+        inner = getattr(dtype, "dtype", None)  # jnp.float32.dtype
+        if isinstance(inner, np.dtype) or issubclass(dtype, np.generic):
+            return dtype_name(inner if isinstance(inner, np.dtype) else np.dtype(dtype))
     name = getattr(dtype, "name", None)
     if isinstance(name, str):
         return name
@@ -82,6 +78,8 @@ def is_unsigned(name: str) -> bool:
 
 
 def has_float64(xp, device=None) -> bool:
+    if array_api_compat.is_numpy_namespace(xp):  # always; asking its info costs microseconds a call
+        return True
     info = xp.__array_namespace_info__()
     return "float64" in info.dtypes(kind="real floating", device=device)
 
@@ -121,6 +119,8 @@ def cast_parameter(value, work, x_dtype, *, function: str, name: str):
     once to the working dtype, as the array API does with a Python float; it never widens the
     computation. A finite value beyond the working dtype's range would round to infinity (and
     give ``0 * inf = NaN``), so it is refused with a ``ValueError`` that names the dtype.
+    ``work`` may be a function that returns the working dtype: it is asked only for a value
+    beyond float32's range.
 
     >>> cast_parameter(np.float64(0.1), np.float32, np.float32, function="leaky_relu", name="alpha")
     0.1
@@ -132,6 +132,9 @@ def cast_parameter(value, work, x_dtype, *, function: str, name: str):
     """
     if isinstance(value, np.generic):
         value = value.item()
+    if abs(value) <= _LARGEST["float32"]:  # fits every working dtype
+        return value
+    work = work() if callable(work) and not isinstance(work, type) else work
     largest = _LARGEST.get(dtype_name(work))
     if largest is not None and abs(value) > largest:
         raise ValueError(

@@ -93,6 +93,8 @@ def _exp_family(name: str, kind: str, dtype: np.dtype, params: dict, stream: boo
 
     def settle(xb, yb, index, count):
         """Recompute the uncertain lanes from ``yb``, where each still holds its x."""
+        if not count:
+            return
         with np.errstate(all="ignore"):  # as the reference path runs
             uncertain = index[:count]
             yb[uncertain] = reference(yb[uncertain])

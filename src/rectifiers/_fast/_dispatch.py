@@ -159,13 +159,13 @@ def _flat(x: np.ndarray, target: np.ndarray):
     ``None`` also where a kernel could not take them as they are: an element not aligned to its
     size, or a byte order other than the machine's.
     """
-    for a in (x, target):
-        if not (a.flags.aligned and a.dtype.isnative):
-            return None
-    if x.ndim == 1 and x.flags.contiguous and target.flags.contiguous:
+    xf, tf = x.flags, target.flags
+    if not (xf.aligned and tf.aligned and x.dtype.isnative and target.dtype.isnative):
+        return None
+    if x.ndim == 1 and xf.contiguous and tf.contiguous:
         return x, target
     for order, flag in (("C", "C_CONTIGUOUS"), ("F", "F_CONTIGUOUS")):
-        if x.flags[flag] and target.flags[flag]:
+        if xf[flag] and tf[flag]:
             return x.reshape(-1, order=order), target.reshape(-1, order=order)
     return None
 
