@@ -104,7 +104,7 @@ def _run(spec: ActivationSpec, kind: str, x, params: dict, name, keep_integers: 
             y = math(x, xp, **resolved)
         else:
             y = math(xp.astype(x, work(), copy=False), xp, **resolved)
-            y = xp.astype(y, result, copy=False)
+        y = xp.astype(y, result, copy=False)  # integers too: ">u2" in, native order out
     if out is None:
         return as_result(xp, y)
     out[...] = y
