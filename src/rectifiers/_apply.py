@@ -34,9 +34,7 @@ def _check_out(function: str, xp, x, result, out):
         raise ValueError(
             f"rectifiers.{function}: out must have x's shape {x.shape}. Received: out of shape {out.shape}"
         )
-    if (
-        out.dtype != result and out.dtype.newbyteorder("=") != result
-    ):  # either byte order: it is written by value
+    if out.dtype != result and out.dtype.newbyteorder("=") != result:  # it is written by value
         raise TypeError(
             f"rectifiers.{function}: out must have the result dtype {np.dtype(result)} (either byte order). "
             f"Received: out of dtype {out.dtype}"
