@@ -18,7 +18,7 @@ from hypothesis.extra import numpy as hnp
 import rectifiers as rf
 from rectifiers import _apply, _fast
 from rectifiers._dtypes import REAL_DTYPES
-from rectifiers._fast import _compiled, _dispatch, _parallel, _small
+from rectifiers._fast import _compiled, _dispatch, _kernels, _parallel, _small
 from rectifiers._namespace import as_array
 
 NUMPY_DTYPES = {name: np.dtype(ml_dtypes.bfloat16 if name == "bfloat16" else name) for name in REAL_DTYPES}
@@ -213,22 +213,38 @@ def test_the_fast_path_is_taken(name, dtype_name):
     assert y is not None
 
 
-def test_the_hot_kernels_are_branch_free_forms():
-    """relu, leaky and the 16-bit relu use maximum / bit masks, not ``where`` (20x slower): checked by
-    swapping ``where`` for a function that fails."""
-    x = np.random.default_rng(1).standard_normal(1000).astype(np.float32)
+@pytest.mark.parametrize(
+    ("name", "kind", "dtype_name", "factory"),
+    [
+        ("relu", "forward", "float32", _kernels.relu),
+        ("leaky_relu", "forward", "float32", _kernels.leaky),
+        ("relu6", "forward", "float32", _kernels.relu6),
+        ("relu", "forward", "bfloat16", _small.relu_bits),
+        ("leaky_relu", "derivative", "float32", _kernels.leaky_derivative),
+        ("relu", "derivative", "float32", _kernels.relu_derivative),
+    ],
+    ids=lambda v: getattr(v, "__name__", str(v)),
+)
+def test_the_hot_kernels_are_branch_free_forms(name, kind, dtype_name, factory, monkeypatch):
+    """relu, leaky and the 16-bit relu use maximum / bit masks, not ``where`` (20x slower): the kernel
+    chosen (without the compiled ones) is the branch-free factory's, and it runs without ``np.where``."""
+    spec, dtype = rf.get(name), NUMPY_DTYPES[dtype_name]
+    x = np.random.default_rng(1).standard_normal(1000).astype(dtype)
+    with engine("numpy"):  # the ufunc kernels; the compiled ones never see np.where
+        kernel, _ = _dispatch._choose(
+            name, kind, spec.forward, np, dtype, x.size, spec.resolve(), dtype, False
+        )
+    assert kernel.__qualname__.split(".")[0] == factory.__name__, kernel.__qualname__
+    assert kernel.__module__ == factory.__module__
 
     def no_where(*args, **kwargs):
-        raise AssertionError("the fast path called where")
+        raise AssertionError("the kernel called where")
 
-    original = np.where
-    np.where = no_where
-    try:
-        with engine("numpy"):  # the ufunc kernels; the compiled ones never see np.where
-            rf.relu(x), rf.leaky_relu(x), rf.relu6(x), rf.relu(x.astype(ml_dtypes.bfloat16))
-            rf.derivative("leaky_relu", x), rf.derivative("relu", x)
-    finally:
-        np.where = original
+    monkeypatch.setattr(np, "where", no_where)
+    y = np.empty_like(x)
+    kernel(x, y, _parallel.Scratch())
+    monkeypatch.undo()
+    assert_same_bits(y, PATHS[kind](spec, x, {}, fast=False))
 
 
 @pytest.mark.parametrize(
@@ -308,7 +324,9 @@ def test_the_compiled_kernels_serve_their_activations(name, params, dtype_name):
     x = np.ones(10, NUMPY_DTYPES[dtype_name])
     spec = rf.get(name)
     for kind in PATHS:
-        kernel, _ = _dispatch._choose(name, kind, spec.forward, np, x, spec.resolve(**params), x.dtype, False)
+        kernel, _ = _dispatch._choose(
+            name, kind, spec.forward, np, x.dtype, x.size, spec.resolve(**params), x.dtype, False
+        )
         assert getattr(kernel, "whole", False), (name, kind, dtype_name)
 
 
@@ -356,3 +374,164 @@ def test_lanes_the_exp_kernel_cannot_decide_go_to_the_reference(capacity, monkey
     assert _compiled._native.exp_family(op, x, np.empty_like(x), params["alpha"], 1.0, False, index) > 3, (
         "the premise: many lanes are uncertain"
     )
+
+
+# Regression tests (issue 9): each of these gave a wrong answer before its fix.
+
+
+def test_in_place_exp_family_recomputes_from_x_not_from_its_result():
+    """The lanes handed to the reference were read from x after the kernel had overwritten it."""
+    x = np.random.default_rng(0).standard_normal(10**6).astype(np.float32)
+    want = rf.sigmoid(x)
+    assert rf.sigmoid(x, out=x) is x
+    assert_same_bits(x, want)
+    y = np.full(8, -300, np.float32)
+    rf.derivative("elu", y, alpha=1e31, out=y)  # every lane below -200 is uncertain for a huge alpha
+    assert_same_bits(y, np.zeros(8, np.float32))
+
+
+@pytest.mark.parametrize("capacity", [0, 3, 4096])
+@pytest.mark.parametrize("name", ["elu", "selu", "sigmoid", "tanh"])
+def test_in_place_exp_family_with_many_uncertain_lanes(name, capacity, monkeypatch):
+    """More uncertain lanes than the index holds (alpha = 1 + 2^-24 makes every saturated elu lane
+    uncertain), and threads: in place equals out of place."""
+    monkeypatch.setattr(_compiled, "_CAPACITY", capacity)
+    monkeypatch.setattr(_parallel, "PARALLEL_MIN", 1 << 14)
+    x = np.linspace(-60, 2, 3 * _parallel.BLOCK + 5).astype(np.float32)
+    spec, params = rf.get(name), ({"alpha": 1 + 2**-24} if name == "elu" else {})
+    with _fast.threads(2):
+        for run in PATHS.values():
+            expected, inplace = run(spec, x, params, fast=False), x.copy()
+            assert_same_bits(run(spec, inplace, params, out=inplace), expected)
+
+
+@pytest.mark.parametrize("order", [">", "<"])
+@pytest.mark.parametrize("dtype_name", ["float16", "float32", "float64", "bfloat16", "int16", "uint8"])
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [("relu", {}), ("relu6", {}), ("leaky_relu", {"alpha": 0.1}), ("prelu", {"alpha": 0.25}), ("rrelu", {})],
+    ids=lambda v: v if isinstance(v, str) else "",
+)
+def test_byte_order_is_the_values_not_the_bits(name, params, dtype_name, order):
+    """The compiled kernels took the dtype by name, so ``>f4`` input was read as ``<f4``."""
+    native = NUMPY_DTYPES[dtype_name]
+    try:
+        swapped = native.newbyteorder(order)
+    except (TypeError, ValueError):
+        pytest.skip(f"{dtype_name} has no {order} byte order")
+    if native.kind == "u":
+        x = np.array([0, 1, 2, 7, 200, 255]).astype(native)
+    elif native.kind == "i":
+        x = np.array([-3, -1, 0, 2, 7, 100]).astype(native)
+    else:
+        x = np.array([-3.0, -1.0, -0.0, 0.0, 2.0, 7.0, np.nan, -np.inf]).astype(native)
+    spec = rf.get(name)
+    for run in PATHS.values():
+        want = run(spec, x, params, fast=False)
+        for n in (x.size, 3000):  # a few lanes, and enough for the vector loops
+            xs = np.resize(x, n).astype(swapped)
+            got = run(spec, xs, params)
+            assert got.dtype.kind == want.dtype.kind
+            assert_same_bits(got.astype(want.dtype), np.resize(want, n))
+            out = np.empty(n, got.dtype)
+            assert_same_bits(run(spec, xs, params, out=out).astype(want.dtype), np.resize(want, n))
+
+
+def test_a_numpy_scalar_parameter_is_its_value_on_every_path(tmp_path):
+    """np.float64(0.1) multiplied in float64 on one path and in float32 on another: -10.4 vs -10.400001."""
+    x = np.array([-104.0, -3.0, 2.0], np.float32)
+    mapped = np.memmap(tmp_path / "x.bin", dtype=np.float32, mode="w+", shape=x.shape)
+    mapped[:] = x
+    want = rf.leaky_relu(x, 0.1)
+    for alpha in (np.float64(0.1), np.float32(0.1).astype(np.float64)):
+        expected = rf.leaky_relu(x, float(alpha))
+        for data in (x, mapped):
+            assert_same_bits(rf.leaky_relu(data, alpha), expected)
+            assert_same_bits(
+                _apply.evaluate(rf.get("leaky_relu"), data, {"alpha": alpha}, fast=False), expected
+            )
+    assert_same_bits(rf.leaky_relu(mapped, np.float64(0.1)), want)
+    for dtype in (np.float32, np.float16):
+        xs = np.linspace(-100, 1, 999).astype(dtype)
+        want = rf.rrelu(xs, 0.1, 0.3)
+        for lower, upper in ((np.float64(0.1), np.float64(0.3)), (np.float64(0.1), 0.3)):
+            assert_same_bits(rf.rrelu(xs, lower, upper), want)
+            assert_same_bits(rf.rrelu(xs.view(np.memmap), lower, upper), want)
+            assert_same_bits(
+                rf.derivative("rrelu", xs, lower=lower, upper=upper),
+                rf.derivative("rrelu", xs, lower=0.1, upper=0.3),
+            )
+
+
+@pytest.mark.parametrize(
+    ("call", "dtype_name"),
+    [
+        (lambda x: rf.leaky_relu(x, alpha=1e39), "float32"),
+        (lambda x: rf.prelu(x, 1e39), "float16"),
+        (lambda x: rf.prelu(x, -1e39), "bfloat16"),
+        (lambda x: rf.derivative("leaky_relu", x, alpha=1e39), "float32"),
+        (lambda x: rf.leaky_relu(x, alpha=np.float64(1e39)), "float16"),
+    ],
+)
+def test_a_parameter_beyond_the_working_dtype_is_refused(call, dtype_name):
+    """1e39 is finite but is inf in float32: 0 * inf gave NaN from a valid-looking call."""
+    x = np.zeros(4, NUMPY_DTYPES[dtype_name])
+    with pytest.raises(ValueError, match=r"alpha must fit float32.*Received: alpha=-?1e\+39"):
+        call(x)
+
+
+def test_a_large_parameter_that_fits_is_computed_right():
+    """Within the working dtype's range a large slope is computed, overflowing to inf as it should."""
+    x = np.array([0.0, -0.0, 1.0, -1.0, -1e-30], np.float32)
+    with np.errstate(over="ignore"):
+        assert_same_bits(rf.leaky_relu(x, 3e38), np.where(x > 0, x, np.float32(3e38) * x))
+        elu = np.where(x > 0, x, 1e39 * np.expm1(x.astype(np.float64))).astype(np.float32)
+        assert_same_bits(rf.elu(x, 1e39), elu)  # elu runs in float64, where 1e39 fits
+        half = x.astype(np.float16)
+        assert_same_bits(rf.prelu(half, 1e5), np.where(half > 0, x, 1e5 * x).astype(np.float16))
+
+
+def test_masked_arrays_keep_their_mask():
+    x = np.ma.masked_array([-1.0, 5.0, -2.0], mask=[0, 1, 0])
+    for y in (rf.relu(x), rf.leaky_relu(x, 0.5), rf.derivative("relu", x), rf.elu(x)):
+        assert isinstance(y, np.ma.MaskedArray)
+        np.testing.assert_array_equal(np.ma.getmaskarray(y), [False, True, False])
+    assert rf.relu(x)[1] is np.ma.masked
+    np.testing.assert_array_equal(rf.leaky_relu(x, 0.5).compressed(), [-0.5, -1.0])
+    assert rf.relu(np.ma.masked_array([-1.0, 2.0])).mask.tolist() == [False, False]  # nomask
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda x: rf.softmax(x),
+        lambda x: rf.relu(x, out=np.empty(3)),
+        lambda x: rf.relu(x.data, out=np.ma.masked_array(np.empty(3))),
+    ],
+)
+def test_masked_arrays_are_refused_where_the_mask_would_be_lost(call):
+    x = np.ma.masked_array([-1.0, 5.0, -2.0], mask=[0, 1, 0])
+    with pytest.raises(TypeError, match="mask"):
+        call(x)
+
+
+def test_a_memmap_is_accepted_as_out(tmp_path):
+    x = np.linspace(-3, 3, 100_001).astype(np.float32)
+    out = np.memmap(tmp_path / "y.bin", dtype=np.float32, mode="w+", shape=x.shape)
+    assert rf.leaky_relu(x, 0.1, out=out) is out
+    assert_same_bits(out, rf.leaky_relu(x, 0.1))
+    assert rf.derivative("sigmoid", x, out=out) is out
+    assert_same_bits(out, rf.derivative("sigmoid", x))
+    assert rf.relu(out, out=out) is out  # in place, on the file
+    assert_same_bits(out, rf.relu(rf.derivative("sigmoid", x)))
+
+
+def test_the_dtype_name_cache_does_not_grow_on_refused_dtypes():
+    from rectifiers import _dtypes
+
+    rf.relu(np.zeros(2, np.float32))
+    before = len(_dtypes._NUMPY_NAMES)
+    for n in range(1, 500):
+        with pytest.raises(TypeError, match="Received: an array of dtype str"):
+            rf.relu(np.zeros(1, f"U{n}"))
+    assert len(_dtypes._NUMPY_NAMES) == before

@@ -7,11 +7,13 @@ keeps a call on the reference math, so the tests can compare the two.
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
 from . import _fast
-from ._dtypes import check_real, float_dtype_for, is_integer, working_dtype
-from ._namespace import as_array, as_result, device, library, name_scope, quiet_floating_point
+from ._dtypes import cast_parameter, check_real, float_dtype_for, is_integer, working_dtype
+from ._namespace import as_array, as_result, device, library, name_scope, quiet_floating_point, unmask
 from ._spec import REGISTRY, REQUIRED, ActivationSpec, get
 
 
@@ -23,30 +25,72 @@ def _check_out(function: str, xp, x, result, out):
             f"rectifiers.{function}: out= takes NumPy arrays only; for {lib} arrays use the returned "
             f"array. Received: x from {lib}"
         )
-    if type(out) is not np.ndarray:
+    if not isinstance(out, np.ndarray) or isinstance(out, np.ma.MaskedArray):  # np.memmap is welcome
         raise TypeError(
-            f"rectifiers.{function}: out must be a NumPy array. Received: out of type {type(out).__name__}"
+            f"rectifiers.{function}: out must be a NumPy array (a masked array's mask would not be "
+            f"written). Received: out of type {type(out).__name__}"
         )
     if out.shape != x.shape:
         raise ValueError(
             f"rectifiers.{function}: out must have x's shape {x.shape}. Received: out of shape {out.shape}"
         )
-    if out.dtype != result:
+    if out.dtype != result and out.dtype.newbyteorder("=") != result:  # it is written by value
         raise TypeError(
-            f"rectifiers.{function}: out must have the result dtype {np.dtype(result)}. "
+            f"rectifiers.{function}: out must have the result dtype {np.dtype(result)} (either byte order). "
             f"Received: out of dtype {out.dtype}"
         )
     if not out.flags.writeable:
         raise ValueError(f"rectifiers.{function}: out must be writeable. Received: a read-only out")
 
 
+def _masked(spec: ActivationSpec, x, out):
+    """``(data, mask)`` of a NumPy masked array, which keeps its mask as NumPy's ufuncs keep it."""
+    data, mask = unmask(x)
+    if mask is not None and not spec.elementwise:
+        raise TypeError(
+            f"rectifiers.{spec.name} does not take masked arrays: the masked entries would enter the "
+            f"result. Received: x of type {type(x).__name__}; pass the entries to use as a plain array"
+        )
+    if mask is not None and out is not None:
+        raise TypeError(
+            f"rectifiers.{spec.name}: out= takes plain arrays, and x is masked: use the returned masked "
+            f"array. Received: x of type {type(x).__name__}"
+        )
+    return data, mask
+
+
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+
+def _cast_parameters(spec: ActivationSpec, resolved: dict, work, x_dtype) -> dict:
+    """The real hyperparameters as the math takes them (``_dtypes.cast_parameter``: one rule)."""
+    for p in spec.params:
+        value = resolved[p.name]
+        if type(value) is float and -_FLOAT32_MAX <= value <= _FLOAT32_MAX:
+            continue  # the common case, as it is: a Python float that fits every working dtype
+        if p.hyper and isinstance(value, numbers.Real) and not isinstance(value, bool):
+            resolved[p.name] = cast_parameter(value, work, x_dtype, function=spec.name, name=p.name)
+    return resolved
+
+
 def _run(spec: ActivationSpec, kind: str, x, params: dict, name, keep_integers: bool, out=None, fast=True):
     math = spec.forward if kind == "forward" else spec.derivative
+    x, mask = (x, None) if type(x) is np.ndarray else _masked(spec, x, out)
+    if mask is not None:
+        y = _run(spec, kind, x, params, name, keep_integers, fast=fast)
+        return np.ma.masked_array(y, mask=mask.copy())
     xp, x = as_array(x)
     dtype = check_real(x, spec.name)
     resolved = spec.resolve(**params)
     integers = keep_integers and is_integer(dtype)
     result = x.dtype if integers else float_dtype_for(xp, x.dtype, device(xp, x))
+    if isinstance(result, np.dtype) and not result.isnative:  # ">f4" in, native order out, as NumPy's ufuncs
+        result = result.newbyteorder("=")
+
+    def work():
+        return x.dtype if integers else working_dtype(xp, result, wide=spec.rounds_once, device=device(xp, x))
+
+    resolved = _cast_parameters(spec, resolved, work, x.dtype)
     if out is not None:
         _check_out(spec.name, xp, x, result, out)
     if fast and spec.elementwise and library(xp) == "numpy":
@@ -57,9 +101,8 @@ def _run(spec: ActivationSpec, kind: str, x, params: dict, name, keep_integers: 
         if integers:
             y = math(x, xp, **resolved)
         else:
-            work = working_dtype(xp, result, wide=spec.rounds_once, device=device(xp, x))
-            y = math(xp.astype(x, work, copy=False), xp, **resolved)
-            y = xp.astype(y, result, copy=False)
+            y = math(xp.astype(x, work(), copy=False), xp, **resolved)
+        y = xp.astype(y, result, copy=False)  # integers too: ">u2" in, native order out
     if out is None:
         return as_result(xp, y)
     out[...] = y

@@ -16,6 +16,7 @@ Every activation accepts the 12 real dtypes that ``tf.nn.relu`` lists and refuse
 
 from __future__ import annotations
 
+import array_api_compat
 import numpy as np
 
 FLOATS = ("float16", "bfloat16", "float32", "float64")
@@ -38,15 +39,22 @@ def dtype_name(dtype) -> str:
     if isinstance(dtype, np.dtype):
         name = _NUMPY_NAMES.get(dtype)
         if name is None:
-            name = _NUMPY_NAMES[dtype] = dtype.name
+            name = dtype.name
+            if name in REAL_DTYPES:  # a few byte orders of 12 dtypes: the cache stays small
+                _NUMPY_NAMES[dtype] = name
         return name
+    if isinstance(dtype, type):  # a scalar type, as NumPy's and JAX's namespaces give dtypes
+        inner = getattr(dtype, "dtype", None)  # jnp.float32.dtype
+        if isinstance(inner, np.dtype) or issubclass(dtype, np.generic):
+            return dtype_name(inner if isinstance(inner, np.dtype) else np.dtype(dtype))
     name = getattr(dtype, "name", None)
     if isinstance(name, str):
         return name
     return str(dtype).rpartition(".")[2]
 
 
-#: NumPy computes ``dtype.name`` anew on every access (microseconds, on every call).
+#: NumPy computes ``dtype.name`` anew on every access (microseconds, on every call). Only the
+#: accepted dtypes are kept: refused ones (every string length is a dtype) would grow it forever.
 _NUMPY_NAMES: dict = {}
 
 
@@ -70,6 +78,8 @@ def is_unsigned(name: str) -> bool:
 
 
 def has_float64(xp, device=None) -> bool:
+    if array_api_compat.is_numpy_namespace(xp):  # always; asking its info costs microseconds a call
+        return True
     info = xp.__array_namespace_info__()
     return "float64" in info.dtypes(kind="real floating", device=device)
 
@@ -112,3 +122,40 @@ def numpy_dtype(name: str) -> np.dtype:
 
         return np.dtype(ml_dtypes.bfloat16)
     return np.dtype(name)
+
+
+#: The largest finite value of each working dtype.
+_LARGEST = {"float32": float(np.finfo(np.float32).max), "float64": float(np.finfo(np.float64).max)}
+
+
+def cast_parameter(value, work, x_dtype, *, function: str, name: str):
+    """A real parameter as the math takes it, for input of ``x_dtype`` computed in ``work``.
+
+    The one rule, on every library and path: the parameter enters as its exact value (a NumPy
+    scalar as the Python number it equals, so ``np.float64(0.1)`` acts as ``0.1``) and is rounded
+    once to the working dtype, as the array API does with a Python float; it never widens the
+    computation. A finite value beyond the working dtype's range would round to infinity (and
+    give ``0 * inf = NaN``), so it is refused with a ``ValueError`` that names the dtype.
+    ``work`` may be a function that returns the working dtype: it is asked only for a value
+    beyond float32's range.
+
+    >>> cast_parameter(np.float64(0.1), np.float32, np.float32, function="leaky_relu", name="alpha")
+    0.1
+    >>> cast_parameter(1e39, np.float32, np.float16, function="prelu", name="alpha")
+    Traceback (most recent call last):
+    ...
+    ValueError: rectifiers.prelu: alpha must fit float32, the dtype prelu computes in for float16
+    input (|alpha| <= 3.4028234663852886e+38). Received: alpha=1e+39
+    """
+    if isinstance(value, np.generic):
+        value = value.item()
+    if abs(value) <= _LARGEST["float32"]:  # fits every working dtype
+        return value
+    work = work() if callable(work) and not isinstance(work, type) else work
+    largest = _LARGEST.get(dtype_name(work))
+    if largest is not None and abs(value) > largest:
+        raise ValueError(
+            f"rectifiers.{function}: {name} must fit {dtype_name(work)}, the dtype {function} computes in "
+            f"for {dtype_name(x_dtype)} input (|{name}| <= {largest!r}). Received: {name}={value!r}"
+        )
+    return value

@@ -40,6 +40,13 @@ def as_array(x):
 _NUMPY = array_api_compat.array_namespace(np.empty(0))
 
 
+def unmask(x):
+    """``(data, mask)`` of a NumPy masked array (its data as a plain array), else ``(x, None)``."""
+    if isinstance(x, np.ma.MaskedArray):
+        return np.ma.getdata(x), np.ma.getmaskarray(x)
+    return x, None
+
+
 def as_result(xp, y):
     """NumPy ufuncs return NumPy scalars for 0-d input; give back a 0-d array, as it came in."""
     return np.asarray(y) if isinstance(y, np.generic) else y

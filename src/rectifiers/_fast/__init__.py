@@ -2,7 +2,8 @@
 
 NumPy (``_dispatch.apply``): cache-blocked, branch-free kernels with no full-size temporaries,
 several threads for large arrays, and float16/bfloat16 off NumPy's scalar loops. Results are
-the reference's to the bit (``tests/test_fast_numpy.py``).
+the reference's to the bit in every layout, byte order and thread (``tests/test_fast_numpy.py``,
+``tests/test_layouts.py``, ``tests/test_concurrency.py``).
 
 >>> import numpy as np, rectifiers as rf
 >>> from rectifiers import _fast

@@ -51,14 +51,20 @@ _EXP_FAMILY = {
 _CAPACITY = 4096
 
 
-def kernel(name: str, kind: str, dtype: np.dtype, params: dict, *, slope, stream: bool, reference):
+def kernel(
+    name: str, kind: str, dtype: np.dtype, params: dict, *, slope, stream: bool, reference, in_place=False
+):
     """``kernel(xb, yb, scratch)`` computing ``name`` (or its derivative) on ``dtype``, or ``None``.
 
     ``slope`` is the leaky family's one negative-side slope (``None`` where there is none);
-    ``reference(x)`` is the reference math on a 1-d array, for the lanes the exp family cannot decide.
+    ``reference(x)`` is the reference math on a 1-d array, for the lanes the exp family cannot decide;
+    ``in_place``: ``yb`` is ``xb``. The kernels take native byte order and element-aligned buffers
+    only (the dtype goes to C by name; ``_dispatch`` copies anything else).
     """
+    if not dtype.isnative:
+        return None
     if name in _EXP_FAMILY:
-        return _exp_family(name, kind, dtype, params, stream, reference)
+        return _exp_family(name, kind, dtype, params, stream, reference, in_place)
     family = _FAMILY.get(name)
     if _native is None or family is None or dtype_name(dtype) not in _native.DTYPES:
         return None
@@ -76,7 +82,7 @@ def kernel(name: str, kind: str, dtype: np.dtype, params: dict, *, slope, stream
     return compiled
 
 
-def _exp_family(name: str, kind: str, dtype: np.dtype, params: dict, stream: bool, reference):
+def _exp_family(name: str, kind: str, dtype: np.dtype, params: dict, stream: bool, reference, in_place: bool):
     if _native is None or dtype != np.float32:
         return None
     family, a, b = _EXP_FAMILY[name](params)
@@ -85,19 +91,33 @@ def _exp_family(name: str, kind: str, dtype: np.dtype, params: dict, stream: boo
         return None
     run, op, a, b = _native.exp_family, _native.EXP_OPS.index(family), float(a), float(b)
 
-    def compiled(xb, yb, scratch):
-        index = np.empty(_CAPACITY, np.int64)
-        count = run(op, xb, yb, a, b, stream, index)
+    def settle(xb, yb, index, count):
+        """Recompute the uncertain lanes from ``yb``, where each still holds its x."""
         if not count:
             return
         with np.errstate(all="ignore"):  # as the reference path runs
-            if count <= _CAPACITY:
-                uncertain = index[:count]
-                yb[uncertain] = reference(xb[uncertain])
-                return
+            uncertain = index[:count]
+            yb[uncertain] = reference(yb[uncertain])
+
+    def compiled(xb, yb, scratch):
+        index = np.empty(_CAPACITY, np.int64)
+        count = run(op, xb, yb, a, b, stream, index)
+        if count <= _CAPACITY:
+            settle(xb, yb, index, count)
+            return
+        with np.errstate(all="ignore"):
             for start in range(0, xb.shape[0], _parallel.BLOCK):
                 end = start + _parallel.BLOCK
                 yb[start:end] = reference(xb[start:end])
 
-    compiled.whole = True
-    return compiled
+    def compiled_in_place(xb, yb, scratch):
+        # x is overwritten as it goes: block by block, with room for every lane of a block, so
+        # that no uncertain lane is ever lost (the out-of-place fallback rereads x).
+        index = np.empty(min(_parallel.BLOCK, xb.shape[0]), np.int64)
+        for start in range(0, xb.shape[0], _parallel.BLOCK):
+            x, y = xb[start : start + _parallel.BLOCK], yb[start : start + _parallel.BLOCK]
+            settle(x, y, index, run(op, x, y, a, b, False, index))
+
+    chosen = compiled_in_place if in_place else compiled
+    chosen.whole = True
+    return chosen

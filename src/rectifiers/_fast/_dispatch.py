@@ -104,40 +104,41 @@ def _params_key(params: dict):
     return tuple((name, type(value), repr(value)) for name, value in sorted(params.items()))
 
 
-def _choose(name, kind, math, xp, x, params, result: np.dtype, aliased: bool):
-    """``(kernel, cost)`` for this call, or ``None``."""
+def _choose(name, kind, math, xp, dtype: np.dtype, size: int, params, result: np.dtype, aliased: bool):
+    """``(kernel, cost)`` for ``size`` elements of ``dtype`` (both dtypes native-order), or ``None``."""
     if not _blockwise(name, params):
         return None
-    if result == x.dtype:
-        stream = not aliased and x.size * result.itemsize >= _compiled.STREAM_MIN_BYTES
+    if result == dtype:
+        stream = not aliased and size * result.itemsize >= _compiled.STREAM_MIN_BYTES
         compiled = _compiled.kernel(
             name,
             kind,
-            x.dtype,
+            dtype,
             params,
             slope=single_slope(name, params),
             stream=stream,
-            reference=lambda c: _reference(math, xp, params, _working(xp, name, x.dtype, result), result, c),
+            reference=lambda c: _reference(math, xp, params, _working(xp, name, dtype, result), result, c),
+            in_place=aliased,
         )
         if compiled is not None:
             return compiled, _COMPUTE_COST if name in _COMPUTE_BOUND else 1.0
-    keeps_dtype = result == x.dtype and x.dtype.kind in "iu"
-    if kind == "forward" and name == "relu" and (bits := _small.relu_bits(x.dtype)) is not None:
+    keeps_dtype = result == dtype and dtype.kind in "iu"
+    if kind == "forward" and name == "relu" and (bits := _small.relu_bits(dtype)) is not None:
         return bits, 1.0
-    work = _working(xp, name, x.dtype, result)
-    direct = _direct(name, kind, work, params, aliased and x.dtype == work == result)
+    work = _working(xp, name, dtype, result)
+    direct = _direct(name, kind, work, params, aliased and dtype == work == result)
     cost = _COMPUTE_COST if direct is None or name in _COMPUTE_BOUND else 1.0
     # bfloat16 <-> float32 casts are cheap (ml_dtypes), float16's are not (NumPy's scalar loops):
     # bfloat16 takes a memory-bound direct kernel between two casts, the rest of 1-2 bytes a table.
-    bf16_direct = x.dtype.name == "bfloat16" and direct is not None and cost == 1.0
-    if x.dtype.itemsize <= 2 and not keeps_dtype and not bf16_direct:
-        key = (name, kind, x.dtype, result, _params_key(params))
-        if x.size >= _small.TABLE_MIN or _small.has_table(key) or x.dtype.itemsize == 1:
-            values = _small.table(key, x.dtype, lambda c: _reference(math, xp, params, work, result, c))
-            return _small.lookup(values, x.dtype.itemsize), 1.0
+    bf16_direct = dtype.name == "bfloat16" and direct is not None and cost == 1.0
+    if dtype.itemsize <= 2 and not keeps_dtype and not bf16_direct:
+        key = (name, kind, dtype, result, _params_key(params))
+        if size >= _small.TABLE_MIN or _small.has_table(key) or dtype.itemsize == 1:
+            values = _small.table(key, dtype, lambda c: _reference(math, xp, params, work, result, c))
+            return _small.lookup(values, dtype.itemsize), 1.0
     if direct is None:
         return _generic(math, xp, params, work), cost  # it casts as the reference does
-    return _with_casts(direct, x.dtype, work, result), cost
+    return _with_casts(direct, dtype, work, result), cost
 
 
 def _working(xp, name: str, x_dtype: np.dtype, result: np.dtype) -> np.dtype:
@@ -153,11 +154,18 @@ def _reference(math, xp, params, work, result, x):
 
 
 def _flat(x: np.ndarray, target: np.ndarray):
-    """1-d views of ``x`` and ``target`` in one common memory order, or ``None``."""
-    if x.ndim == 1 and x.flags.contiguous and target.flags.contiguous:
+    """1-d views of ``x`` and ``target`` in one common memory order, or ``None``.
+
+    ``None`` also where a kernel could not take them as they are: an element not aligned to its
+    size, or a byte order other than the machine's.
+    """
+    xf, tf = x.flags, target.flags
+    if not (xf.aligned and tf.aligned and x.dtype.isnative and target.dtype.isnative):
+        return None
+    if x.ndim == 1 and xf.contiguous and tf.contiguous:
         return x, target
     for order, flag in (("C", "C_CONTIGUOUS"), ("F", "F_CONTIGUOUS")):
-        if x.flags[flag] and target.flags[flag]:
+        if xf[flag] and tf[flag]:
             return x.reshape(-1, order=order), target.reshape(-1, order=order)
     return None
 
@@ -166,22 +174,34 @@ def _address(a: np.ndarray) -> int:
     return a.__array_interface__["data"][0]
 
 
+def _native(dtype: np.dtype) -> np.dtype:
+    return dtype if dtype.isnative else dtype.newbyteorder("=")
+
+
+def _plain(a):
+    """An ``np.memmap`` (an ndarray over a file) as a plain ndarray view; other types are not ours."""
+    return a.view(np.ndarray) if type(a) is np.memmap else a
+
+
 def apply(name: str, kind: str, math, xp, x, params: dict, result, out=None):
     """``math`` (the spec's forward or derivative) of NumPy ``x`` into ``out`` or a new array.
 
-    Returns ``None`` when there is no fast path for this call.
+    Any layout: contiguous, aligned, native-order memory is computed where it lies (``out`` may be
+    ``x``); anything else (strided, unaligned, byte-swapped, overlapping ``x`` in another way) goes
+    through contiguous copies. Returns ``None`` when there is no fast path for this call.
     """
+    x = _plain(x)
     if type(x) is not np.ndarray:
         return None
     result = np.dtype(result)
-    target = np.empty_like(x, dtype=result) if out is None else out
+    target = np.empty_like(x, dtype=result) if out is None else _plain(out)
     flat = _flat(x, target)
-    overlap = out is not None and np.may_share_memory(x, out)
+    overlap = out is not None and np.may_share_memory(x, target)
     same = overlap and flat is not None and _address(flat[0]) == _address(flat[1])
     same = same and x.dtype.itemsize == result.itemsize
     if flat is None or (overlap and not same):
         flat = None  # strided, or overlapping in a way blocks could corrupt: work on contiguous copies
-    chosen = _choose(name, kind, math, xp, x, params, result, aliased=same)
+    chosen = _choose(name, kind, math, xp, _native(x.dtype), x.size, params, _native(result), aliased=same)
     if chosen is None:
         return None
     kernel, cost = chosen
@@ -189,9 +209,9 @@ def apply(name: str, kind: str, math, xp, x, params: dict, result, out=None):
     with contextlib.nullcontext() if getattr(kernel, "whole", False) else quiet_floating_point(xp):
         if flat is not None:
             _parallel.run(kernel, *flat, cost=cost)
-            return target
-        xc = np.array(x, order="C", copy=True)
-        yc = np.empty(x.shape, result)
+            return target if out is None else out
+        xc = np.array(x, dtype=_native(x.dtype), order="C", copy=True)
+        yc = np.empty(x.shape, _native(result))
         _parallel.run(kernel, xc.reshape(-1), yc.reshape(-1), cost=cost)
     np.copyto(target, yc)
-    return target
+    return target if out is None else out

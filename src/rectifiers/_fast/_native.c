@@ -17,7 +17,9 @@
  * (-ffp-contract=off): a * x is one rounding, as NumPy computes it.
  *
  * run(op, dtype, x, y, param, stream) takes x and y as contiguous buffers of one length (y
- * writable), is called from _compiled.py, and releases the GIL while it runs.
+ * writable), each aligned to its element size (refused otherwise: the caller copies), is called
+ * from _compiled.py, and releases the GIL while it runs. Every loop advances by at least one
+ * element per step: the scalar head that aligns y for streaming ends within 32 bytes.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -231,6 +233,12 @@ static int elements(Py_buffer *x, Py_buffer *y, int dtype, Py_ssize_t *n) {
                      "elements. Received: %zd and %zd bytes", DTYPE_NAMES[dtype], x->len, y->len);
         return 0;
     }
+    if ((uintptr_t)x->buf % ITEMSIZE[dtype] || (uintptr_t)y->buf % ITEMSIZE[dtype]) {
+        /* a misaligned element is undefined behaviour in C, and streaming could never align y */
+        PyErr_Format(PyExc_ValueError, "rectifiers._native: x and y must be aligned to their %zd-byte "
+                     "elements. Received: addresses %p and %p", ITEMSIZE[dtype], x->buf, y->buf);
+        return 0;
+    }
     *n = x->len / ITEMSIZE[dtype];
     return 1;
 }
@@ -253,8 +261,8 @@ static int has_avx2 = 0;
  * float64 ulp of the true value, and so is the reference's (its forms have no cancellation).
  * So the two differ by far less than 2^-40 relative. Where t (1 - 2^-40) and t (1 + 2^-40)
  * round to the same float32, the reference rounds to it too: that is the result. Elsewhere
- * (for elu, 5919 of the 2^32 float32 inputs) the lane is reported, and the caller recomputes
- * it with the reference math. The result is the reference's to the bit by construction.
+ * (for elu, 5919 of the 2^32 float32 inputs) the lane is reported and left holding its x, and
+ * the caller recomputes it with the reference math from there (so y may be x: in place). The result is the reference's to the bit by construction.
  *
  * Range: expm1 is -1 in float64 below -40, so its input is clamped there. exp's input is
  * clamped at -200, where 2^k stays normal. Below that, a exp(x) with |a| < 1e30, sigmoid,
@@ -348,7 +356,7 @@ FMA_AVX2 static inline __attribute__((always_inline)) size_t exp_family_loop(
     size_t i = 0, count = 0;
     while (i < n) {
         /* Lanes past n (the head, to align y for streaming, and the tail) go through a small buffer. */
-        size_t lanes = 8;
+        size_t lanes = 8; /* y is 4-byte aligned (checked by the caller), so lanes >= 1: i advances */
         if (stream && ((uintptr_t)(y + i) & 31)) lanes = (32 - ((uintptr_t)(y + i) & 31)) / 4;
         if (lanes > n - i) lanes = n - i;
         float in[8] = {0}, out[8];
@@ -358,8 +366,9 @@ FMA_AVX2 static inline __attribute__((always_inline)) size_t exp_family_loop(
         __m128 u0, u1;
         const __m128 lo = v_exp_family_half(_mm256_castps256_ps128(v), op, a, b, huge, &u0);
         const __m128 hi = v_exp_family_half(_mm256_extractf128_ps(v, 1), op, a, b, huge, &u1);
-        const __m256 r = _mm256_set_m128(hi, lo);
-        const int uncertain = _mm256_movemask_ps(_mm256_set_m128(u1, u0));
+        const __m256 u = _mm256_set_m128(u1, u0);
+        const __m256 r = _mm256_blendv_ps(_mm256_set_m128(hi, lo), v, u); /* uncertain lanes keep x */
+        const int uncertain = _mm256_movemask_ps(u);
         if (whole && stream) _mm256_stream_ps(y + i, r);
         else if (whole) _mm256_storeu_ps(y + i, r);
         else { _mm256_storeu_ps(out, r); memcpy(y + i, out, lanes * 4); }

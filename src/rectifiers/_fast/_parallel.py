@@ -12,6 +12,7 @@ small ones run on the calling thread, where starting threads would cost more tha
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -35,40 +36,65 @@ def _default_threads() -> int:
 
 
 _threads = _default_threads()
+#: The setting of ``with threads(n)`` blocks: per thread (and per asyncio task), so that blocks
+#: that overlap in time in several threads never see or undo each other's setting.
+_local_threads: contextvars.ContextVar = contextvars.ContextVar("rectifiers_threads", default=None)
 _pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
 
 
 def get_threads() -> int:
-    """The most threads one call uses (``RECTIFIERS_NUM_THREADS``, else the CPUs this process may use)."""
-    return _threads
+    """The most threads one call uses: the innermost ``with threads(n)`` of this thread, else
+    ``set_threads``'s process-wide setting (``RECTIFIERS_NUM_THREADS``, else the CPUs this
+    process may use)."""
+    local = _local_threads.get()
+    return _threads if local is None else local
+
+
+def _checked(n) -> int:
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"rectifiers: the number of threads must be an int >= 1. Received: {n!r}")
+    return n
 
 
 def set_threads(n: int) -> int:
-    """Use at most ``n`` threads per call from now on; return the previous setting."""
+    """Use at most ``n`` threads per call from now on, process-wide; return the previous setting."""
     global _threads
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"rectifiers: the number of threads must be an int >= 1. Received: {n!r}")
-    previous, _threads = _threads, n
+    previous, _threads = _threads, _checked(n)
     return previous
 
 
 @contextlib.contextmanager
 def threads(n: int):
-    """Use at most ``n`` threads per call inside the ``with`` block (process-wide)."""
-    previous = set_threads(n)
+    """Use at most ``n`` threads per call inside the ``with`` block, for calls made by this thread.
+
+    Blocks nest, and blocks in other threads are independent of this one: each thread's setting
+    comes back when its block ends, whatever the other threads did meanwhile.
+    """
+    token = _local_threads.set(_checked(n))
     try:
         yield
     finally:
-        set_threads(previous)
+        _local_threads.reset(token)
 
 
-def _executor() -> ThreadPoolExecutor:
+def _executor(workers: int) -> ThreadPoolExecutor:
     global _pool
     with _pool_lock:
-        if _pool is None or _pool._max_workers < _threads:
-            _pool = ThreadPoolExecutor(max_workers=_threads, thread_name_prefix="rectifiers")
+        if _pool is None or _pool._max_workers < workers:
+            _pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="rectifiers")
         return _pool
+
+
+def _after_fork_in_child():
+    """A forked child has only the thread that forked: the pool's threads are gone, and a lock
+    some other thread held stays held. Start the child with no pool and a fresh lock."""
+    global _pool, _pool_lock
+    _pool, _pool_lock = None, threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):  # POSIX
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 class Scratch:
@@ -101,13 +127,13 @@ def run(kernel, x: np.ndarray, y: np.ndarray, cost: float = 1.0):
     (``expm1``) go parallel on smaller arrays than memory-bound ones.
     """
     n = x.shape[0]
-    workers = min(_threads, int(n * cost // PARALLEL_MIN))
+    workers = min(get_threads(), int(n * cost // PARALLEL_MIN))
     if workers <= 1:
         _run_range(kernel, x, y, 0, n)
         return
     blocks = -(-n // BLOCK)
     bounds = [min(n, (blocks * i // workers) * BLOCK) for i in range(workers + 1)]
-    pool = _executor()
+    pool = _executor(workers - 1)  # the calling thread is one of the workers
     chunks = zip(bounds[1:-1], bounds[2:], strict=True)
     futures = [pool.submit(_run_range, kernel, x, y, a, b) for a, b in chunks]
     try:

@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 
 import numpy as np
@@ -41,6 +42,15 @@ def relu_bits(dtype: np.dtype):
 
 _TABLES: dict = {}
 _TABLES_LOCK = threading.Lock()
+
+
+def _after_fork_in_child():
+    global _TABLES_LOCK
+    _TABLES_LOCK = threading.Lock()  # another thread of the parent may have held it at the fork
+
+
+if hasattr(os, "register_at_fork"):  # POSIX
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 _MAX_TABLES = 64
 #: Tables pay for themselves from this many elements (building one costs one reference call on 64 Ki values).
 TABLE_MIN = 1 << 13
