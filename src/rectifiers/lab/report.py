@@ -89,7 +89,7 @@ def render(results: dict) -> str:
         ("Accuracy per activation", figures.accuracy(runs), "Final test accuracy, mean with ±1 sd error bars."),
     ]  # fmt: skip
     for setting in settings:
-        if any(len(p["layers"]) > 1 for r in runs if r["setting"] == setting for p in r["doctor"]):
+        if any(p["layers"] for r in runs if r["setting"] == setting for p in r["doctor"]):
             sections.append(
                 (f"Dead units — {setting}", figures.dead_units(runs, setting),
                  "A unit is dead when it never fires on the training data (the doctor's count).")
