@@ -32,7 +32,7 @@ STATEMENTS = {
     1: "ReLU trains faster than sigmoid and tanh (epochs to the target validation accuracy).",
     2: "Sigmoid and tanh gradients vanish in deep stacks, rectifiers' do not "
     "(gradient norm at the first vs the last hidden layer of the deep MLP).",
-    3: "ReLU outputs are sparse (fraction of exact zeros per hidden layer).",
+    3: "ReLU outputs are sparse (more than half of a hidden layer's outputs are exact zeros).",
     4: "ReLU units die; Leaky ReLU, PReLU, RReLU and ELU have fewer dead units "
     "(the doctor's dead-unit counts, including the high-learning-rate setting).",
     5: "ELU, PReLU and RReLU reach test accuracy at least as good as ReLU.",
@@ -204,6 +204,14 @@ def claim2(runs, config) -> dict:
                 stats.two_sample(rect, sat, alternative="less"),
             )
         )
+    pooled = [value(r) for r in runs if r["setting"] == setting and r["name"] in SATURATING and value(r) is not None]
+    parts.append(
+        Part(
+            f"log10 ratio(sigmoid and tanh) < {VANISH}",
+            stats.paired(pooled, shift=VANISH, alternative="less"),
+            stats.paired(pooled, shift=VANISH),
+        )
+    )
     parts.append(
         Part(
             f"log10 ratio(rectifiers) > {VANISH}",
@@ -216,8 +224,9 @@ def claim2(runs, config) -> dict:
     test = (
         "Per run: the mean over the doctor's passes of log10(gradient norm at the first hidden layer / at "
         f"the last) in the deep MLP ({setting}). Two-sample permutation tests, one-sided: the rectifiers' "
-        "runs against sigmoid's and against tanh's; and a sign-flip test that the rectifiers' value is "
-        f"above {VANISH} (less than tenfold shrinkage). Supported if all three p < {ALPHA}."
+        "runs against sigmoid's and against tanh's; sign-flip tests that the saturating runs' value "
+        f"(sigmoid and tanh pooled) is below {VANISH} (more than tenfold shrinkage: vanishing) and the "
+        f"rectifiers' above it. Supported if all four p < {ALPHA}."
     )
     missing = _missing(runs, SATURATING, setting=setting)
     if not rect:

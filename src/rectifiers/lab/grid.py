@@ -28,7 +28,7 @@ MODELS = ("mlp", "cnn", "deep-mlp")
 EXTRA_VARIANTS = {"leaky_relu": ({"alpha": 0.01},)}
 
 DEFAULT_SEEDS = 3
-DEFAULT_EPOCHS = 10
+DEFAULT_EPOCHS = 8
 BATCH_SIZE = 64
 #: SGD with momentum: the optimiser of the papers behind claims 1 and 4 (Adam hides much of it).
 MOMENTUM = 0.9
