@@ -13,6 +13,7 @@ import math
 import numpy as np
 
 import rectifiers as rf
+from rectifiers._apply import call_by_name
 
 
 def _plt():
@@ -203,7 +204,7 @@ def curves(choices, fmt="png", lo=-4.0, hi=4.0) -> bytes:
         spec = rf.get(name)
         given = {**spec.example_params, **params}
         label = name + (f"({', '.join(f'{k}={v:g}' for k, v in params.items())})" if params else "")
-        left.plot(x, getattr(rf, name)(x, **given), label=label)
+        left.plot(x, call_by_name(name, x, **given), label=label)
         right.plot(x, rf.derivative(name, x, **given), label=label)
     left.set(title="f(x)", xlabel="x")
     right.set(title="f'(x) (x > 0 selects the positive branch)", xlabel="x")

@@ -83,7 +83,7 @@ def run_dask(specs, context, address, on_result, fingerprint):
     """Each run one task on the cluster at ``address``; results stream back as they finish."""
     from dask.distributed import Client, as_completed
 
-    with Client(address, set_as_default=False) as client:
+    with Client(address) as client:
         split, *rest = context
         shared = client.scatter(split, broadcast=True)
         futures = [
