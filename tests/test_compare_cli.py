@@ -38,11 +38,17 @@ def load(out):
 def test_the_files(baseline):
     document = load(baseline)
     assert set(document) == {"config", "environment", "paths", "runs", "verdicts"}
-    assert [r["key"] for r in document["runs"]] == [f"mlp/{a}/{s}" for a in ("relu", "sigmoid") for s in (0, 1)]
+    assert [r["key"] for r in document["runs"]] == [
+        f"mlp/{a}/{s}" for a in ("relu", "sigmoid") for s in (0, 1)
+    ]
     run = document["runs"][0]
     assert len(run["epochs"]) == 2 and len(run["doctor"]) == 3  # pass 0 before training, then one per epoch
     assert {"dead", "sparsity", "grad_norm", "units"} <= set(run["doctor"][-1]["layers"][0])
-    assert run["name"] == "relu" and run["kind"] == "rectifier" and set(run["timing"]) >= {"seconds_per_epoch", "host"}
+    assert (
+        run["name"] == "relu"
+        and run["kind"] == "rectifier"
+        and set(run["timing"]) >= {"seconds_per_epoch", "host"}
+    )
     assert [v["claim"] for v in document["verdicts"]] == [1, 2, 3, 4, 5]
     for v in document["verdicts"]:
         assert v["verdict"] in ("supported", "not supported", "inconclusive")
@@ -78,7 +84,7 @@ def test_a_non_empty_out_is_refused_without_resume_or_force(baseline, tmp_path, 
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "--out" in err and "--resume" in err and "--force" in err
     assert not (out / results.JSON).exists()
-    assert compare(out, "--force", "--seeds", "1", "--epochs", "1") == 0
+    assert compare(out, "--force", "--seeds", "1", "--epochs", "1", "--jobs", "1") == 0
     assert (out / results.JSON).exists() and (out / "notes.txt").read_text() == "mine"
 
 
@@ -107,10 +113,17 @@ BAD_DATA = {
     "unreadable image": lambda d: _folder_with_a_bad_image(d),
     "does not exist": lambda d: d / "nowhere.npz",
 }
-EXPECTED = {"not an npz": "not a readable .npz", "missing y": "missing array(s) y", "lengths": "differ in length",
-            "float labels": "labels must be integers", "string labels": "labels must be integers",
-            "one class": "one class only", "empty folder": "empty folder", "unreadable image": "unreadable image",
-            "does not exist": "no such file"}  # fmt: skip
+EXPECTED = {
+    "not an npz": "not a readable .npz",
+    "missing y": "missing array(s) y",
+    "lengths": "differ in length",
+    "float labels": "labels must be integers",
+    "string labels": "labels must be integers",
+    "one class": "one class only",
+    "empty folder": "empty folder",
+    "unreadable image": "unreadable image",
+    "does not exist": "no such file",
+}
 
 
 def _folder_with_a_bad_image(d):
@@ -150,8 +163,12 @@ def test_bad_options_exit_2_naming_the_option(argv, where, tmp_path, capsys):
 
 def test_a_bad_option_and_bad_data_print_no_traceback(tmp_path):
     for argv in (["--seeds", "0"], ["--data", str(tmp_path / "missing.npz")]):
-        done = subprocess.run([sys.executable, "-m", "rectifiers", "compare", "--out", str(tmp_path / "o"), *argv],
-                              capture_output=True, text=True, timeout=120)  # fmt: skip
+        done = subprocess.run(
+            [sys.executable, "-m", "rectifiers", "compare", "--out", str(tmp_path / "o"), *argv],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert done.returncode == 2 and "Traceback" not in done.stderr
         assert done.stderr.strip().splitlines()[-1].startswith(("rectifiers compare: error:", "usage:"))
         assert "error" in done.stderr.strip().splitlines()[-1]

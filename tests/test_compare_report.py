@@ -15,8 +15,16 @@ from rectifiers.lab import results
 
 pytest.importorskip("torch")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-         "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-quic",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 PROBE = """<script>
 window.addEventListener("load", () => {
   const sizes = [...document.images].map(i => i.naturalWidth + "x" + i.naturalHeight);
@@ -38,10 +46,18 @@ def test_every_image_loads_and_the_verdict_table_is_there(tmp_path):
     probed.write_text(page.replace("</body>", PROBE + "</body>"))
     with tempfile.TemporaryDirectory() as profile:
         done = subprocess.run(
-            [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "--virtual-time-budget=10000", "--dump-dom",
-             probed.as_uri()],
-            capture_output=True, text=True, timeout=120,
-        )  # fmt: skip
+            [
+                CHROMIUM,
+                *FLAGS,
+                f"--user-data-dir={profile}",
+                "--virtual-time-budget=10000",
+                "--dump-dom",
+                probed.as_uri(),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
     match = re.search(r"IMAGES (\S*) ROWS (\d+)", done.stdout)
     assert match, done.stderr[-2000:]
     sizes = match.group(1).split(",")

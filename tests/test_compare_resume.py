@@ -17,15 +17,32 @@ from rectifiers.lab import results
 
 pytest.importorskip("torch")
 
-GRID = ["--models", "mlp", "--activations", "relu", "sigmoid", "tanh", "--seeds", "1", "--epochs", "3",
-        "--jobs", "1", "--quiet"]  # fmt: skip
+GRID = [
+    "--models",
+    "mlp",
+    "--activations",
+    "relu",
+    "sigmoid",
+    "tanh",
+    "--seeds",
+    "1",
+    "--epochs",
+    "3",
+    "--jobs",
+    "1",
+    "--quiet",
+]
 
 
 def test_resume_after_a_kill_redoes_only_the_missing_runs(tmp_path):
     out = tmp_path / "out"
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
-    process = subprocess.Popen([sys.executable, "-m", "rectifiers", "compare", "--out", str(out), *GRID], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rectifiers", "compare", "--out", str(out), *GRID],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     jsonl = out / results.JSONL
     deadline = time.monotonic() + 240
     try:
@@ -47,14 +64,28 @@ def test_resume_after_a_kill_redoes_only_the_missing_runs(tmp_path):
     after = jsonl.read_text().splitlines()
     assert after[: len(keys_before)] == before[: len(keys_before)]  # kept as they were, timings included
     keys = [json.loads(line)["key"] for line in after]
-    assert sorted(keys) == sorted(["mlp/relu/0", "mlp/sigmoid/0", "mlp/tanh/0"]) and len(keys) == len(set(keys))
+    assert sorted(keys) == sorted(["mlp/relu/0", "mlp/sigmoid/0", "mlp/tanh/0"]) and len(keys) == len(
+        set(keys)
+    )
     document = json.loads((out / results.JSON).read_text())
     assert [r["key"] for r in document["runs"]] == ["mlp/relu/0", "mlp/sigmoid/0", "mlp/tanh/0"]
 
 
 def test_resume_refuses_another_configuration(tmp_path, capsys):
     out = tmp_path / "out"
-    small = ["--models", "mlp", "--activations", "relu", "--seeds", "1", "--epochs", "1", "--jobs", "1", "--quiet"]
+    small = [
+        "--models",
+        "mlp",
+        "--activations",
+        "relu",
+        "--seeds",
+        "1",
+        "--epochs",
+        "1",
+        "--jobs",
+        "1",
+        "--quiet",
+    ]
     assert main(["compare", "--out", str(out), *small]) == 0
     assert main(["compare", "--out", str(out), *small, "--resume"]) == 0  # nothing missing: nothing redone
     assert len((out / results.JSONL).read_text().splitlines()) == 1

@@ -49,9 +49,12 @@ def test_two_sample_exact_and_against_scipy():
     rng = np.random.default_rng(4)
     a, b = rng.normal(1, 1, 5), rng.normal(0, 1, 6)
     ref = scipy_stats.permutation_test(
-        (a, b), lambda x, y: np.mean(x) - np.mean(y), permutation_type="independent",
-        alternative="greater", n_resamples=np.inf,
-    )  # fmt: skip
+        (a, b),
+        lambda x, y: np.mean(x) - np.mean(y),
+        permutation_type="independent",
+        alternative="greater",
+        n_resamples=np.inf,
+    )
     assert stats.two_sample(a, b).p == pytest.approx(ref.pvalue, rel=1e-12)
 
 
@@ -76,12 +79,23 @@ def _run(setting, name, seed, *, epochs_to_target=3, acc=0.95, sparsity=0.0, dea
     role = "provoke" if setting.endswith("high-lr") else "normal"
     kind = "saturating" if name in ("sigmoid", "tanh") else "rectifier"
     return {
-        "key": f"{setting}/{label or name}/{seed}", "setting": setting, "role": role, "activation": label or name,
-        "name": name, "kind": kind, "seed": seed,
-        "summary": {"epochs_to_target": epochs_to_target, "test_accuracy": acc, "sparsity": sparsity,
-                    "dead_fraction": dead, "dead_per_epoch": [0.0, dead], "grad_log10": grad},
+        "key": f"{setting}/{label or name}/{seed}",
+        "setting": setting,
+        "role": role,
+        "activation": label or name,
+        "name": name,
+        "kind": kind,
+        "seed": seed,
+        "summary": {
+            "epochs_to_target": epochs_to_target,
+            "test_accuracy": acc,
+            "sparsity": sparsity,
+            "dead_fraction": dead,
+            "dead_per_epoch": [0.0, dead],
+            "grad_log10": grad,
+        },
         "timing": {"seconds_per_epoch": [0.1] * 10},
-    }  # fmt: skip
+    }
 
 
 CONFIG = {"epochs": 10, "target_accuracy": 0.9}
@@ -100,8 +114,13 @@ def _grid(values):
 
 
 def test_claim1_supported_when_relu_reaches_the_target_sooner():
-    runs = _grid({"relu": {"epochs_to_target": 2}, "sigmoid": {"epochs_to_target": None},
-                  "tanh": lambda s, seed: {"epochs_to_target": 4 + seed}})  # fmt: skip
+    runs = _grid(
+        {
+            "relu": {"epochs_to_target": 2},
+            "sigmoid": {"epochs_to_target": None},
+            "tanh": lambda s, seed: {"epochs_to_target": 4 + seed},
+        }
+    )
     v = claims.claim1(runs, CONFIG)
     assert v["verdict"] == "supported", v
     assert v["numbers"]["epochs_to_target"]["sigmoid"]["mean"] == 11  # never reached: epochs + 1
@@ -109,7 +128,9 @@ def test_claim1_supported_when_relu_reaches_the_target_sooner():
 
 
 def test_claim1_not_supported_when_relu_is_slower_and_inconclusive_when_tanh_missing():
-    runs = _grid({"relu": {"epochs_to_target": 6}, "sigmoid": {"epochs_to_target": 2}, "tanh": {"epochs_to_target": 6}})
+    runs = _grid(
+        {"relu": {"epochs_to_target": 6}, "sigmoid": {"epochs_to_target": 2}, "tanh": {"epochs_to_target": 6}}
+    )
     assert claims.claim1(runs, CONFIG)["verdict"] == "not supported"
     runs = [r for r in runs if r["name"] != "tanh"]
     v = claims.claim1(runs, CONFIG)
@@ -126,15 +147,27 @@ def test_small_designs_say_they_cannot_reach_the_level():
 
 def test_claim2_claim4_claim5_directions():
     rect = {"grad": 0.1}
-    runs = _grid({"relu": {**rect, "dead": 0.2, "acc": 0.95}, "sigmoid": {"grad": -4.0}, "tanh": {"grad": -3.0},
-                  "leaky_relu": {**rect, "dead": 0.01, "acc": 0.95}, "prelu": {**rect, "dead": 0.0, "acc": 0.96},
-                  "rrelu": {**rect, "dead": 0.0, "acc": 0.95}, "elu": {**rect, "dead": 0.0, "acc": 0.95}})  # fmt: skip
+    runs = _grid(
+        {
+            "relu": {**rect, "dead": 0.2, "acc": 0.95},
+            "sigmoid": {"grad": -4.0},
+            "tanh": {"grad": -3.0},
+            "leaky_relu": {**rect, "dead": 0.01, "acc": 0.95},
+            "prelu": {**rect, "dead": 0.0, "acc": 0.96},
+            "rrelu": {**rect, "dead": 0.0, "acc": 0.95},
+            "elu": {**rect, "dead": 0.0, "acc": 0.95},
+        }
+    )
     assert claims.claim2(runs, CONFIG)["verdict"] == "supported"
     assert claims.claim4(runs, CONFIG)["verdict"] == "supported"
     assert claims.claim5(runs, CONFIG)["verdict"] == "supported"
-    worse = [dict(r, summary={**r["summary"], "test_accuracy": 0.5}) if r["name"] == "elu" else r for r in runs]
+    worse = [
+        dict(r, summary={**r["summary"], "test_accuracy": 0.5}) if r["name"] == "elu" else r for r in runs
+    ]
     assert claims.claim5(worse, CONFIG)["verdict"] == "not supported"
-    more_dead = [dict(r, summary={**r["summary"], "dead_fraction": 0.9}) if r["name"] == "prelu" else r for r in runs]
+    more_dead = [
+        dict(r, summary={**r["summary"], "dead_fraction": 0.9}) if r["name"] == "prelu" else r for r in runs
+    ]
     assert claims.claim4(more_dead, CONFIG)["verdict"] == "not supported"
     no_deep = [r for r in runs if not r["setting"].startswith("deep")]
     assert claims.claim2(no_deep, CONFIG)["reason"] == "not run: model deep-mlp"

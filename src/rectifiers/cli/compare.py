@@ -43,25 +43,48 @@ def add_parser(subparsers):
         help="the main job: measure the claims about rectifiers and write a report",
         description=__doc__,
     )
-    parser.add_argument("--data", metavar="PATH",
-                        help="an .npz with arrays x and y, or a folder of images, one sub-folder per class "
-                        "(default: scikit-learn's bundled digits)")  # fmt: skip
-    parser.add_argument("--activations", nargs="+", metavar="NAME",
-                        help=f"from {', '.join(grid.hidden_activations())}; NAME:k=v sets a parameter "
-                        "(default: all; leaky_relu at alpha 0.01 and the default)")  # fmt: skip
-    parser.add_argument("--models", nargs="+", metavar="NAME",
-                        help=f"from {', '.join(grid.MODELS)} (default: all)")  # fmt: skip
-    parser.add_argument("--seeds", type=_positive, default=grid.DEFAULT_SEEDS, metavar="N",
-                        help="seeds 0..N-1 (default: %(default)s)")  # fmt: skip
-    parser.add_argument("--epochs", type=_positive, default=grid.DEFAULT_EPOCHS, metavar="N",
-                        help="(default: %(default)s)")  # fmt: skip
-    parser.add_argument("--target", type=_fraction, default=DEFAULT_TARGET,
-                        help="claim 1's target validation accuracy (default: %(default)s)")  # fmt: skip
-    parser.add_argument("--framework", choices=("torch", "keras"), default="torch",
-                        help="torch (default) or keras (backend from KERAS_BACKEND)")  # fmt: skip
+    parser.add_argument(
+        "--data",
+        metavar="PATH",
+        help="an .npz with arrays x and y, or a folder of images, one sub-folder per class "
+        "(default: scikit-learn's bundled digits)",
+    )
+    parser.add_argument(
+        "--activations",
+        nargs="+",
+        metavar="NAME",
+        help=f"from {', '.join(grid.hidden_activations())}; NAME:k=v sets a parameter "
+        "(default: all; leaky_relu at alpha 0.01 and the default)",
+    )
+    parser.add_argument(
+        "--models", nargs="+", metavar="NAME", help=f"from {', '.join(grid.MODELS)} (default: all)"
+    )
+    parser.add_argument(
+        "--seeds",
+        type=_positive,
+        default=grid.DEFAULT_SEEDS,
+        metavar="N",
+        help="seeds 0..N-1 (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--epochs", type=_positive, default=grid.DEFAULT_EPOCHS, metavar="N", help="(default: %(default)s)"
+    )
+    parser.add_argument(
+        "--target",
+        type=_fraction,
+        default=DEFAULT_TARGET,
+        help="claim 1's target validation accuracy (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--framework",
+        choices=("torch", "keras"),
+        default="torch",
+        help="torch (default) or keras (backend from KERAS_BACKEND)",
+    )
     parser.add_argument("--out", metavar="DIR", default=DEFAULT_OUT, help="(default: %(default)s/)")
-    parser.add_argument("--jobs", type=_positive, default=None, metavar="N",
-                        help="local processes (default: the usable CPUs)")  # fmt: skip
+    parser.add_argument(
+        "--jobs", type=_positive, default=None, metavar="N", help="local processes (default: the usable CPUs)"
+    )
     parser.add_argument(
         "--scheduler", metavar="ADDRESS", help="run the grid on this Dask distributed cluster"
     )
@@ -85,6 +108,9 @@ def main(args) -> int:
         return 2
     except KeyboardInterrupt:
         out = pathlib.Path(args.out)
-        print(f"\nrectifiers compare: interrupted; finished runs are in {out / 'results.jsonl'}; "
-              "continue with --resume", file=sys.stderr)  # fmt: skip
+        print(
+            f"\nrectifiers compare: interrupted; finished runs are in {out / 'results.jsonl'}; "
+            "continue with --resume",
+            file=sys.stderr,
+        )
         return 130

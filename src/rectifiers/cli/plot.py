@@ -13,13 +13,25 @@ def add_parser(subparsers):
     import rectifiers as rf
 
     elementwise = [n for n in rf.names() if rf.get(n).elementwise]
-    parser = subparsers.add_parser("plot", help="draw activations and their derivatives (PNG or SVG)",
-                                   description=__doc__)  # fmt: skip
+    parser = subparsers.add_parser(
+        "plot", help="draw activations and their derivatives (PNG or SVG)", description=__doc__
+    )
     parser.add_argument("names", nargs="+", metavar="NAME", help=f"from {', '.join(elementwise)}")
-    parser.add_argument("--param", action="append", default=[], metavar="K=V",
-                        help="a parameter for every NAME that has it, e.g. --param alpha=0.1 (repeatable)")  # fmt: skip
-    parser.add_argument("--range", nargs=2, type=float, default=(-4.0, 4.0), metavar=("LO", "HI"),
-                        help="x from LO to HI (default: -4 4)")  # fmt: skip
+    parser.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="K=V",
+        help="a parameter for every NAME that has it, e.g. --param alpha=0.1 (repeatable)",
+    )
+    parser.add_argument(
+        "--range",
+        nargs=2,
+        type=float,
+        default=(-4.0, 4.0),
+        metavar=("LO", "HI"),
+        help="x from LO to HI (default: -4 4)",
+    )
     parser.add_argument("--out", required=True, metavar="FILE", help="FILE.png or FILE.svg")
     parser.set_defaults(func=main, _parser=parser)
     return parser

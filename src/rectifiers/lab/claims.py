@@ -56,8 +56,14 @@ class Part:
         return self.opposite is not None and self.opposite.p < ALPHA
 
     def numbers(self) -> dict:
-        out = {"label": self.label, "statistic": self.test.statistic, "p": self.test.p, "n": self.test.n,
-               "method": self.test.method, "min_p": self.test.min_p}  # fmt: skip
+        out = {
+            "label": self.label,
+            "statistic": self.test.statistic,
+            "p": self.test.p,
+            "n": self.test.n,
+            "method": self.test.method,
+            "min_p": self.test.min_p,
+        }
         if self.opposite is not None:
             out["p_opposite"] = self.opposite.p
         return out
@@ -69,9 +75,12 @@ def _summary(run, key):
 
 def _by_name(runs, name, roles=None, setting=None):
     return [
-        r for r in runs
-        if r["name"] == name and (roles is None or r["role"] in roles) and (setting is None or r["setting"] == setting)
-    ]  # fmt: skip
+        r
+        for r in runs
+        if r["name"] == name
+        and (roles is None or r["role"] in roles)
+        and (setting is None or r["setting"] == setting)
+    ]
 
 
 def _pairs(runs, a_name, b_name, value, roles):
@@ -126,11 +135,16 @@ def _group(runs, key, names=None, roles=None, setting=None):
     labels = dict.fromkeys(r["activation"] for r in runs if names is None or r["name"] in names)
     return {
         label: stats.mean_spread(
-            [_summary(r, key) for r in runs if r["activation"] == label
-             and (roles is None or r["role"] in roles) and (setting is None or r["setting"] == setting)]
+            [
+                _summary(r, key)
+                for r in runs
+                if r["activation"] == label
+                and (roles is None or r["role"] in roles)
+                and (setting is None or r["setting"] == setting)
+            ]
         )
         for label in labels
-    }  # fmt: skip
+    }
 
 
 def claim1(runs, config) -> dict:
@@ -174,7 +188,7 @@ def claim1(runs, config) -> dict:
                 if r["activation"] == label and r["role"] in roles and _summary(r, "epochs_to_target") is None
             )
             for label in dict.fromkeys(r["activation"] for r in runs if r["name"] in names)
-        },  # fmt: skip
+        },
     }
     test = (
         "Paired sign-flip permutation test, one-sided, on epochs(sigmoid or tanh) - epochs(relu), "
@@ -204,7 +218,9 @@ def claim2(runs, config) -> dict:
                 stats.two_sample(rect, sat, alternative="less"),
             )
         )
-    pooled = [value(r) for r in runs if r["setting"] == setting and r["name"] in SATURATING and value(r) is not None]
+    pooled = [
+        value(r) for r in runs if r["setting"] == setting and r["name"] in SATURATING and value(r) is not None
+    ]
     parts.append(
         Part(
             f"log10 ratio(sigmoid and tanh) < {VANISH}",
@@ -219,8 +235,11 @@ def claim2(runs, config) -> dict:
             stats.paired(rect, shift=VANISH, alternative="less"),
         )
     )
-    numbers = {"setting": setting, "vanish_below": VANISH,
-               "grad_log10": _group(runs, "grad_log10", setting=setting)}  # fmt: skip
+    numbers = {
+        "setting": setting,
+        "vanish_below": VANISH,
+        "grad_log10": _group(runs, "grad_log10", setting=setting),
+    }
     test = (
         "Per run: the mean over the doctor's passes of log10(gradient norm at the first hidden layer / at "
         f"the last) in the deep MLP ({setting}). Two-sample permutation tests, one-sided: the rectifiers' "
@@ -248,9 +267,14 @@ def claim3(runs, config) -> dict:
             stats.paired(values, shift=SPARSE, alternative="less"),
         )
     ]
-    numbers = {"sparse_above": SPARSE, "sparsity": _group(runs, "sparsity", roles=roles),
-               "relu_by_setting": {s: stats.mean_spread([_summary(r, "sparsity") for r in _by_name(runs, "relu", roles, s)])
-                                   for s in dict.fromkeys(r["setting"] for r in runs if r["role"] in roles)}}  # fmt: skip
+    numbers = {
+        "sparse_above": SPARSE,
+        "sparsity": _group(runs, "sparsity", roles=roles),
+        "relu_by_setting": {
+            s: stats.mean_spread([_summary(r, "sparsity") for r in _by_name(runs, "relu", roles, s)])
+            for s in dict.fromkeys(r["setting"] for r in runs if r["role"] in roles)
+        },
+    }
     test = (
         "Per run: the mean over hidden layers of the fraction of exact zeros, on the training data at the "
         f"end of training (the doctor's sparsity). Sign-flip permutation test, one-sided, that ReLU's value "

@@ -176,7 +176,8 @@ def _checked(x, y, source, class_names, where) -> Dataset:
     counts = np.bincount(y)
     if counts.min() < 3:
         raise DataError(
-            f"{where}: class {values[counts.argmin()]} has {counts.min()} sample(s); the split needs >= 3 per class"
+            f"{where}: class {values[counts.argmin()]} has {counts.min()} sample(s); "
+            "the split needs >= 3 per class"
         )
     names = class_names if class_names is not None else tuple(str(v) for v in values)
     return Dataset(np.ascontiguousarray(x, dtype=np.float32), y.astype(np.int64), len(values), source, names)

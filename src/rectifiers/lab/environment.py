@@ -16,8 +16,24 @@ import os
 import platform
 import sys
 
-PACKAGES = ("rectifiers", "numpy", "array-api-compat", "torch", "keras", "tensorflow", "tensorflow-cpu", "jax",
-            "jaxlib", "ml-dtypes", "scikit-learn", "matplotlib", "tqdm", "dask", "distributed", "pillow")  # fmt: skip
+PACKAGES = (
+    "rectifiers",
+    "numpy",
+    "array-api-compat",
+    "torch",
+    "keras",
+    "tensorflow",
+    "tensorflow-cpu",
+    "jax",
+    "jaxlib",
+    "ml-dtypes",
+    "scikit-learn",
+    "matplotlib",
+    "tqdm",
+    "dask",
+    "distributed",
+    "pillow",
+)
 VARIABLES = ("KERAS_BACKEND", "OMP_NUM_THREADS", "CUDA_VISIBLE_DEVICES")
 
 

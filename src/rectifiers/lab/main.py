@@ -108,8 +108,15 @@ class _Progress:
         bar = self.bars.get(key)
         if bar is None:
             slot = 1 + len(self.bars)
-            bar = self.bars[key] = self._tqdm(total=epochs, desc=key, unit="epoch", position=slot, leave=False,
-                                              file=sys.stderr, dynamic_ncols=True)  # fmt: skip
+            bar = self.bars[key] = self._tqdm(
+                total=epochs,
+                desc=key,
+                unit="epoch",
+                position=slot,
+                leave=False,
+                file=sys.stderr,
+                dynamic_ncols=True,
+            )
         bar.update(epoch - bar.n)
 
     def done(self, record):
@@ -137,9 +144,15 @@ def compare(args) -> int:
             "(choose --models mlp deep-mlp)"
         )
     config = grid.config(
-        activations=activations, models=models, seeds=args.seeds, epochs=args.epochs, framework=args.framework,
-        data_source=dataset.source, data_digest=dataset.digest, target=args.target,
-    )  # fmt: skip
+        activations=activations,
+        models=models,
+        seeds=args.seeds,
+        epochs=args.epochs,
+        framework=args.framework,
+        data_source=dataset.source,
+        data_digest=dataset.digest,
+        target=args.target,
+    )
     out = pathlib.Path(args.out)
     kept = _prepare(out, config, args)
     specs = grid.runs(config)
@@ -153,7 +166,8 @@ def compare(args) -> int:
         resumed = f" ({len(finished)} already done)" if finished else ""
         forecast = ""
         if not args.scheduler and todo:
-            forecast = f", about {estimate.words(estimate.seconds(todo, split, dataset.classes, grid.BATCH_SIZE, jobs))}"
+            seconds = estimate.seconds(todo, split, dataset.classes, grid.BATCH_SIZE, jobs)
+            forecast = f", about {estimate.words(seconds)}"
         print(
             f"rectifiers compare: {len(todo)} runs on {where}{resumed}{forecast}; writing {out}/",
             file=sys.stderr,

@@ -9,8 +9,8 @@ from the registry by name (``rt.Activation(name, **params)``; defaults from the 
 * ``deep-mlp``: 10 hidden Dense 64 layers, for vanishing gradients and dying units.
 
 Weights start He-normal (fan-in, gain sqrt(2): the rectifier papers' initialisation, the same for
-every activation so they start alike), biases at zero. The output layer gives logits; the softmax is in the cross-entropy loss, so every watched
-activation module is a hidden layer.
+every activation so they start alike), biases at zero. The output layer gives logits; the
+softmax is in the cross-entropy loss, so every watched activation module is a hidden layer.
 
 >>> import torch
 >>> model = build("cnn", "relu", {}, (1, 8, 8), 10)
@@ -51,15 +51,23 @@ def build(model: str, activation: str, params: dict, input_shape, classes: int) 
     elif model == "cnn":
         if len(input_shape) != 3 or min(input_shape[1:]) < 4:
             raise ValueError(
-                f"the cnn model needs images of at least 4x4 pixels. Received: inputs of shape {tuple(input_shape)}"
+                "the cnn model needs images of at least 4x4 pixels. "
+                f"Received: inputs of shape {tuple(input_shape)}"
             )
         channels, height, width = input_shape
         flat = 32 * (height // 4) * (width // 4)
         layers = [
-            torch.nn.Conv2d(channels, 16, 3, padding=1), act(), torch.nn.MaxPool2d(2),
-            torch.nn.Conv2d(16, 32, 3, padding=1), act(), torch.nn.MaxPool2d(2),
-            torch.nn.Flatten(), torch.nn.Linear(flat, WIDTH), act(), torch.nn.Linear(WIDTH, classes),
-        ]  # fmt: skip
+            torch.nn.Conv2d(channels, 16, 3, padding=1),
+            act(),
+            torch.nn.MaxPool2d(2),
+            torch.nn.Conv2d(16, 32, 3, padding=1),
+            act(),
+            torch.nn.MaxPool2d(2),
+            torch.nn.Flatten(),
+            torch.nn.Linear(flat, WIDTH),
+            act(),
+            torch.nn.Linear(WIDTH, classes),
+        ]
     else:
         raise ValueError(f"unknown model {model!r}")
     network = torch.nn.Sequential(*layers)

@@ -44,7 +44,8 @@ def _verdict_table(verdicts) -> str:
         css = v["verdict"].replace(" ", "-")
         rows.append(
             f"<tr><td>{v['claim']}</td><td>{html.escape(v['statement'])}</td>"
-            f'<td class="{css}"><b>{html.escape(v["verdict"])}</b><br><small>{html.escape(v["reason"])}</small></td>'
+            f'<td class="{css}"><b>{html.escape(v["verdict"])}</b><br>'
+            f"<small>{html.escape(v['reason'])}</small></td>"
             f"<td><small>{tests}</small></td></tr>"
         )
     return (
@@ -54,19 +55,21 @@ def _verdict_table(verdicts) -> str:
     )
 
 
-def _groups_table(title, groups, scale=1.0) -> str:
+def _groups_table(title, groups) -> str:
     rows = "".join(
-        f"<tr><td>{html.escape(label)}</td><td>{_fmt(g['mean'] * scale if g['mean'] is not None else None)}</td>"
-        f"<td>{_fmt(g['std'] * scale if g['std'] is not None else None)}</td><td>{g['n']}</td></tr>"
+        f"<tr><td>{html.escape(label)}</td><td>{_fmt(g['mean'])}</td>"
+        f"<td>{_fmt(g['std'])}</td><td>{g['n']}</td></tr>"
         for label, g in groups.items()
     )
     return f"<table><tr><th>{html.escape(title)}</th><th>mean</th><th>sd</th><th>runs</th></tr>{rows}</table>"
 
 
 def _claim_details(v) -> str:
-    parts = [f"<h3>Claim {v['claim']}: {html.escape(v['statement'])}</h3>",
-             f"<p><b>{html.escape(v['verdict'])}</b> — {html.escape(v['reason'])}</p>",
-             f"<p><small>Test: {html.escape(v['test'])}</small></p>"]  # fmt: skip
+    parts = [
+        f"<h3>Claim {v['claim']}: {html.escape(v['statement'])}</h3>",
+        f"<p><b>{html.escape(v['verdict'])}</b> — {html.escape(v['reason'])}</p>",
+        f"<p><small>Test: {html.escape(v['test'])}</small></p>",
+    ]
     for key, value in v["numbers"].items():
         if (
             isinstance(value, dict)
@@ -84,25 +87,38 @@ def render(results: dict) -> str:
     target = config["target_accuracy"]
     settings = list(dict.fromkeys(r["setting"] for r in runs))
     sections = [
-        ("Learning curves", figures.learning_curves(runs, target),
-         f"Validation accuracy per epoch, mean and ±1 sd over seeds; dotted: the target {target}."),
-        ("Accuracy per activation", figures.accuracy(runs), "Final test accuracy, mean with ±1 sd error bars."),
-    ]  # fmt: skip
+        (
+            "Learning curves",
+            figures.learning_curves(runs, target),
+            f"Validation accuracy per epoch, mean and ±1 sd over seeds; dotted: the target {target}.",
+        ),
+        (
+            "Accuracy per activation",
+            figures.accuracy(runs),
+            "Final test accuracy, mean with ±1 sd error bars.",
+        ),
+    ]
     for setting in settings:
         if any(p["layers"] for r in runs if r["setting"] == setting for p in r["doctor"]):
             sections.append(
-                (f"Dead units — {setting}", figures.dead_units(runs, setting),
-                 "A unit is dead when it never fires on the training data (the doctor's count).")
-            )  # fmt: skip
+                (
+                    f"Dead units — {setting}",
+                    figures.dead_units(runs, setting),
+                    "A unit is dead when it never fires on the training data (the doctor's count).",
+                )
+            )
     sections.append(
         ("Sparsity", figures.sparsity(runs), "Fraction of exact zeros per sample, mean over hidden layers.")
     )
     for setting in settings:
         if setting.startswith("deep-mlp"):
             sections.append(
-                (f"Gradient norm per layer — {setting}", figures.gradient_norms(runs, setting),
-                 "Norm of the loss gradient at each hidden layer's output, over the doctor's passes.")
-            )  # fmt: skip
+                (
+                    f"Gradient norm per layer — {setting}",
+                    figures.gradient_norms(runs, setting),
+                    "Norm of the loss gradient at each hidden layer's output, over the doctor's passes.",
+                )
+            )
     choices = [(a["name"], a["params"]) for a in config["activations"]]
     sections.append(
         ("The activations", figures.curves(choices), "Each activation of the grid and its derivative.")
@@ -115,7 +131,8 @@ def render(results: dict) -> str:
         "<h2>Verdicts</h2>",
         _verdict_table(verdicts),
         "<p><small>A verdict comes from the stated test at level 0.05; “inconclusive” means this grid "
-        "could not tell, not that the claim is false. The same code on other data may say otherwise.</small></p>",
+        "could not tell, not that the claim is false. The same code on other data may say otherwise."
+        "</small></p>",
     ]
     for title, png, caption in sections:
         body += [

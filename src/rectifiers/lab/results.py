@@ -87,8 +87,20 @@ def deterministic(value):
     return value
 
 
-CSV_FIELDS = ("key", "setting", "model", "activation", "seed", "epoch", "train_loss", "val_accuracy",
-              "test_accuracy", "dead_fraction", "sparsity", "seconds")  # fmt: skip
+CSV_FIELDS = (
+    "key",
+    "setting",
+    "model",
+    "activation",
+    "seed",
+    "epoch",
+    "train_loss",
+    "val_accuracy",
+    "test_accuracy",
+    "dead_fraction",
+    "sparsity",
+    "seconds",
+)
 
 
 def to_csv(runs) -> str:

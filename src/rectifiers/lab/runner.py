@@ -53,8 +53,9 @@ def run_local(specs, context, jobs, on_result, on_progress=None):
         return
     spawn = multiprocessing.get_context("spawn")
     queue = spawn.Queue() if on_progress is not None else None
-    with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=spawn, initializer=_init,
-                                                initargs=(context, queue)) as pool:  # fmt: skip
+    with concurrent.futures.ProcessPoolExecutor(
+        jobs, mp_context=spawn, initializer=_init, initargs=(context, queue)
+    ) as pool:
         pending = {pool.submit(_local_task, spec) for spec in specs}
         try:
             while pending:
