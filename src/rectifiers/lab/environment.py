@@ -3,7 +3,7 @@ packages' metadata: nothing is imported, so it is fast and works when a framewor
 
 >>> info = collect()
 >>> sorted(info)[:3]
-['cpus', 'host', 'machine']
+['cpus', 'host', 'implementation']
 >>> "numpy" in info["versions"]
 True
 """
