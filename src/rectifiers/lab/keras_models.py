@@ -9,7 +9,7 @@ import keras
 
 import rectifiers.keras as rk
 
-from .models import DEEP_LAYERS, WIDTH
+from .models import DEEP_LAYERS, FILTERS, WIDTH
 
 
 def build(model: str, activation: str, params: dict, input_shape, classes: int) -> keras.Model:
@@ -18,10 +18,12 @@ def build(model: str, activation: str, params: dict, input_shape, classes: int) 
     act = lambda: rk.layer(activation, **params)  # noqa: E731
     if model == "cnn":
         if len(input_shape) != 3 or min(input_shape[1:]) < 4:
-            raise ValueError(f"the cnn model needs images of at least 4x4 pixels. Received: {tuple(input_shape)}")
+            raise ValueError(
+                f"the cnn model needs images of at least 4x4 pixels. Received: {tuple(input_shape)}"
+            )
         channels, height, width = input_shape
         conv = lambda filters: keras.layers.Conv2D(filters, 3, padding="same", kernel_initializer="he_normal")  # noqa: E731
-        layers = [keras.Input((height, width, channels)), conv(16), act(), keras.layers.MaxPooling2D(2), conv(32),
+        layers = [keras.Input((height, width, channels)), conv(FILTERS[0]), act(), keras.layers.MaxPooling2D(2), conv(FILTERS[1]),
                   act(), keras.layers.MaxPooling2D(2), keras.layers.Flatten(), dense(WIDTH), act()]  # fmt: skip
     else:
         layers = [keras.Input(tuple(input_shape)), keras.layers.Flatten()]

@@ -42,7 +42,10 @@ def train(spec, split, classes, batch_size, momentum, progress=None) -> dict:
     loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
     model.compile(optimizer=optimizer, loss=loss)
     x, y = _images_last(split.train.x), split.train.y
-    parts = {"val": (_images_last(split.val.x), split.val.y), "test": (_images_last(split.test.x), split.test.y)}
+    parts = {
+        "val": (_images_last(split.val.x), split.val.y),
+        "test": (_images_last(split.test.x), split.test.y),
+    }
 
     def accuracy(part):
         logits = model.predict(part[0], batch_size=EVAL_BATCH, verbose=0)
