@@ -23,8 +23,9 @@ def build(model: str, activation: str, params: dict, input_shape, classes: int) 
             )
         channels, height, width = input_shape
         conv = lambda filters: keras.layers.Conv2D(filters, 3, padding="same", kernel_initializer="he_normal")  # noqa: E731
-        layers = [keras.Input((height, width, channels)), conv(FILTERS[0]), act(), keras.layers.MaxPooling2D(2), conv(FILTERS[1]),
-                  act(), keras.layers.MaxPooling2D(2), keras.layers.Flatten(), dense(WIDTH), act()]  # fmt: skip
+        pool = keras.layers.MaxPooling2D
+        layers = [keras.Input((height, width, channels)), conv(FILTERS[0]), act(), pool(2)]
+        layers += [conv(FILTERS[1]), act(), pool(2), keras.layers.Flatten(), dense(WIDTH), act()]
     else:
         layers = [keras.Input(tuple(input_shape)), keras.layers.Flatten()]
         for _ in range(DEEP_LAYERS if model == "deep-mlp" else 1):
