@@ -201,3 +201,42 @@ def test_import_doctor_imports_no_framework():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("case", ["leaky, channels-first", "relu, known >= 0", "tanh", "dense, last axis"])
+def test_torchs_chunked_tallies_equal_numpys(case, monkeypatch):
+    torch = pytest.importorskip("torch")
+    from rectifiers.doctor import _torch_tally
+
+    monkeypatch.setattr(_torch_tally, "CHUNK", 64)  # many chunks, and rows wider than a chunk
+    rng = np.random.default_rng(0)
+    z = rng.standard_normal((37, 5, 3, 4)).round(1)  # exact zeros too
+    axis, kwargs = 1, {}
+    if case == "leaky, channels-first":
+        a = np.where(z > 0, z, 0.1 * z)
+    elif case == "relu, known >= 0":
+        a, kwargs = np.maximum(z, 0), {"nonnegative": True}
+    elif case == "tanh":
+        a, kwargs = np.tanh(3 * z), {"kind": "saturating"}
+    else:
+        a, axis = np.maximum(z.reshape(37, 60), 0), -1
+    units = a.shape[axis]
+    ours, theirs = doctor.Counter(units, **kwargs), doctor.Counter(units, **kwargs)
+    ours.update(torch.from_numpy(a), axis=axis)
+    ours.update(torch.from_numpy(a).transpose(0, 1).contiguous().transpose(0, 1), axis=axis)  # not contiguous
+    theirs.update(a, axis=axis)
+    theirs.update(a, axis=axis)
+    got, want = ours.stats(), theirs.stats()
+    for key in ("dead", "rare", "always_on", "dormant", "saturated", "firing_histogram", "samples"):
+        assert got[key] == want[key], key
+    assert got["sparsity"] == pytest.approx(want["sparsity"]) and got["sparsity"] > 0
+    assert got["firing_rate_mean"] == pytest.approx(want["firing_rate_mean"])
+
+
+def test_the_docs_page_examples_run():
+    import doctest
+    import pathlib
+
+    page = pathlib.Path(__file__).parents[1] / "docs" / "doctor.md"
+    failures, tried = doctest.testfile(str(page), module_relative=False)
+    assert tried >= 5 and failures == 0

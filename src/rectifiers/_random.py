@@ -36,13 +36,9 @@ def uniform(xp, like, lower: float, upper: float, seed):
     if lib == "torch":
         import torch
 
-        generator = seed
-        if seed is None or isinstance(seed, numbers.Integral):
-            generator = torch.Generator(like.device)
-            if seed is None:
-                generator.seed()
-            else:
-                generator.manual_seed(int(seed))
+        generator = seed  # None: torch's global generator, so torch.manual_seed reproduces the draws
+        if isinstance(seed, numbers.Integral):
+            generator = torch.Generator(like.device).manual_seed(int(seed))
         out = torch.empty(shape, dtype=dtype, device=like.device)
         return out.uniform_(lower, upper, generator=generator)
     if lib == "jax":

@@ -29,5 +29,6 @@ def kind_of(name: str) -> str:
 
 def bounds_of(name: str) -> tuple[float, float]:
     """The limits of the activation at -inf and +inf (its saturation levels)."""
-    low, high = _spec.get(name).forward(np.array([-np.inf, np.inf]), np, **_spec.get(name).example_params)
+    spec = _spec.get(name)
+    low, high = spec.forward(np.array([-np.inf, np.inf]), np, **spec.resolve(**spec.example_params))
     return float(low), float(high)

@@ -29,7 +29,7 @@ import numpy as np
 from .._namespace import as_array
 from ._activations import KINDS
 from ._evidence import check_probability, samples_needed
-from ._tally import accumulators, tally
+from ._tally import Tally, accumulators, tally
 
 #: ReDo's dormancy threshold: a unit whose mean |activation| is at most this fraction of its
 #: layer's average is dormant (Sokar et al. 2023 use 0.025 and 0.1).
@@ -56,7 +56,8 @@ class Counter:
     """Firing, magnitude and zero counts of ``units`` units, windowed, framework-free.
 
     ``kind``: ``"rectifier"`` (dead = never > 0) or ``"saturating"`` (sigmoid/tanh: saturation
-    and dormancy, never dead). ``bounds``: a saturating activation's limits (default (-1, 1),
+    and dormancy, never dead). ``nonnegative``: the activations are known to be >= 0 (relu,
+    relu6), which saves passes over them. ``bounds``: a saturating activation's limits (default (-1, 1),
     tanh's; (0, 1) for sigmoid). ``window``: close a window automatically once it holds this
     many examples (a window that cannot yet call anything dead is extended instead).
     """
@@ -71,6 +72,7 @@ class Counter:
         window=None,
         bounds=None,
         dormant_below=DORMANT_BELOW,
+        nonnegative=False,
     ):
         owner = "rectifiers.doctor.Counter"
         if isinstance(units, bool) or not isinstance(units, numbers.Integral) or units < 1:
@@ -86,6 +88,7 @@ class Counter:
             raise ValueError(f"{owner}: bounds must be (low, high) with low < high. Received: {bounds=!r}")
         self.bounds = None if kind == "rectifier" else tuple(map(float, bounds or (-1.0, 1.0)))
         self.dormant_below = float(dormant_below)
+        self.nonnegative = bool(nonnegative)  # outputs known to be >= 0 (relu, relu6): fewer passes
         self.window = 0  # index of the current window
         self.reduce = _no_reduction  # replaced under torch.distributed: sums over ranks
         self._previous_dead = None  # units dead in the last closed window
@@ -101,7 +104,19 @@ class Counter:
     def update(self, activations, axis=-1, *, examples=None):
         """Add a batch: ``axis`` is the unit axis (1 for channels-first convolutions); every other
         axis is pooled, and the first of them counts the examples (positions are not examples)."""
-        t = tally(activations, axis, bounds=self.bounds, units=self.units, examples=examples)
+        self.add(
+            tally(
+                activations,
+                axis,
+                bounds=self.bounds,
+                units=self.units,
+                examples=examples,
+                nonnegative=self.nonnegative,
+            )
+        )
+
+    def add(self, t: Tally):
+        """Add tallies made elsewhere (the Keras probe counts inside the compiled step)."""
         if self._positive is None:
             self._positive, self._magnitude, self._zeros = t.positive, t.magnitude, t.zeros
             self._responsive = t.responsive

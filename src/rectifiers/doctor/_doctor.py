@@ -46,6 +46,7 @@ class Doctor:
         found = self._sites.get(key)
         if found is None:
             kind = kind_of(activation)
+            low, _ = bounds_of(activation)
             counter = Counter(
                 units,
                 kind=kind,
@@ -53,6 +54,7 @@ class Doctor:
                 rare=self.rare,
                 window=self.window,
                 bounds=bounds_of(activation) if kind == "saturating" else None,
+                nonnegative=kind == "rectifier" and low == 0.0,
             )
             if self.reduce is not None:
                 counter.reduce = self.reduce

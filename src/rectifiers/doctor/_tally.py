@@ -52,7 +52,16 @@ def unit_axes(shape, axis: int, units: int | None, owner: str) -> tuple[int, tup
     return axis, tuple(i for i in range(ndim) if i != axis)
 
 
-def tally(a, axis=-1, *, bounds=None, units=None, examples=None, owner="rectifiers.doctor.Counter") -> Tally:
+def tally(
+    a,
+    axis=-1,
+    *,
+    bounds=None,
+    units=None,
+    examples=None,
+    nonnegative=False,
+    owner="rectifiers.doctor.Counter",
+) -> Tally:
     tf = sys.modules.get("tensorflow")
     if tf is not None and isinstance(a, (tf.Tensor, tf.Variable)):
         return _tally_tensorflow(tf, a, axis, bounds, units, examples, owner)
@@ -64,17 +73,10 @@ def tally(a, axis=-1, *, bounds=None, units=None, examples=None, owner="rectifie
     values = math.prod(shape[i] for i in others)
     count = _examples(shape, others, examples)
     if library(xp) == "torch":
-        import torch
+        from ._torch_tally import torch_tally
 
-        a = a.detach()
-        positive = torch.count_nonzero(a > 0, dim=others) if others else (a > 0).long()
-        magnitude = a.abs().sum(dim=others, dtype=torch.float64 if a.device.type != "mps" else torch.float32)
-        zeros = torch.count_nonzero(a == 0)
-        responsive = None
-        if bounds is not None:
-            low, high = _inner(bounds)
-            responsive = torch.count_nonzero((a > low) & (a < high), dim=others) if others else None
-        return Tally(positive, magnitude, zeros, responsive, values, count)
+        return torch_tally(a, axis, others, bounds, nonnegative, count)
+
     integer, real = accumulators(xp)
     positive = xp.sum(xp.astype(a > 0, integer), axis=others)
     magnitude = xp.sum(xp.astype(xp.abs(a), real), axis=others)

@@ -101,11 +101,10 @@ class TorchDoctor(Doctor):
                 )
             found = [f for f in found if f[0] in layers]
         self._calls: dict[str, int] = {}
-        self._handles = [model.register_forward_pre_hook(self._begin)]
+        self._handles = [model.register_forward_pre_hook(torch.compiler.disable(self._begin))]
         for order, (name, module, activation, layout) in enumerate(found):
             hook = functools.partial(self._after, name, order, activation, layout)
             self._handles.append(module.register_forward_hook(torch.compiler.disable(hook)))
-        self._begin = torch.compiler.disable(self._begin)
 
     def _begin(self, module, args):
         self._calls.clear()
