@@ -27,7 +27,8 @@ def build(model: str, activation: str, params: dict, input_shape, classes: int) 
         layers = [keras.Input((height, width, channels)), conv(FILTERS[0]), act(), pool(2)]
         layers += [conv(FILTERS[1]), act(), pool(2), keras.layers.Flatten(), dense(WIDTH), act()]
     else:
-        layers = [keras.Input(tuple(input_shape)), keras.layers.Flatten()]
+        shape = (*input_shape[1:], input_shape[0]) if len(input_shape) == 3 else tuple(input_shape)
+        layers = [keras.Input(shape), keras.layers.Flatten()]
         for _ in range(DEEP_LAYERS if model == "deep-mlp" else 1):
             layers += [dense(WIDTH), act()]
     return keras.Sequential([*layers, dense(classes)])

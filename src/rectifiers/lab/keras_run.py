@@ -31,6 +31,7 @@ def train(spec, split, classes, batch_size, momentum, progress=None) -> dict:
 
     from .keras_models import build
 
+    keras.backend.clear_session()  # fresh layer names (the doctor's records carry them) and memory
     keras.utils.set_random_seed(spec.torch_seed)
     if keras.backend.backend() == "torch":
         import torch
