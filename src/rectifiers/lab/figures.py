@@ -56,7 +56,9 @@ def _mean_std(rows):
 def _grid(n, width=4.2, height=3.0, cols=None):
     cols = cols or min(n, 4)
     rows = math.ceil(n / cols)
-    fig, axes = _plt().subplots(rows, cols, figsize=(width * cols, height * rows), squeeze=False)
+    fig, axes = _plt().subplots(
+        rows, cols, figsize=(width * cols, height * rows), squeeze=False, layout="constrained"
+    )
     for ax in axes.flat[n:]:
         ax.set_visible(False)
     return fig, list(axes.flat[:n])
