@@ -193,18 +193,18 @@ def compare(args) -> int:
     finally:
         progress.close()
     runs = sorted(finished.values(), key=lambda r: order[r["key"]])
-    write(out, config, runs, args, time.time() - started)
+    write(out, config, runs, args, time.time() - started, None if args.scheduler else jobs)
     if not args.quiet:
         print(f"rectifiers compare: report in {out / results.HTML}", file=sys.stderr)
     return 0
 
 
-def write(out, config, runs, args, seconds):
+def write(out, config, runs, args, seconds, jobs):
     from . import report
 
     env = environment.collect()
     env["seconds"] = seconds
-    env["jobs"] = None if args.scheduler else args.jobs
+    env["jobs"] = jobs
     env["scheduler"] = args.scheduler
     document = {
         "config": config,
