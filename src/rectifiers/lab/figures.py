@@ -25,11 +25,11 @@ def _plt():
     return plt
 
 
-def _save(fig, fmt="png") -> bytes:
+def _save(fig, fmt="png", tight=True) -> bytes:
+    """``tight``: crop to the drawn extent (legends outside the axes); it costs a second draw."""
     buffer = io.BytesIO()
-    fig.savefig(
-        buffer, format=fmt, dpi=90, bbox_inches="tight", metadata={"Software": None} if fmt == "png" else None
-    )
+    metadata = {"Software": None} if fmt == "png" else None
+    fig.savefig(buffer, format=fmt, dpi=90, bbox_inches="tight" if tight else None, metadata=metadata)
     _plt().close(fig)
     return buffer.getvalue()
 
@@ -56,9 +56,9 @@ def _mean_std(rows):
 def _grid(n, width=4.2, height=3.0, cols=None):
     cols = cols or min(n, 4)
     rows = math.ceil(n / cols)
-    fig, axes = _plt().subplots(
-        rows, cols, figsize=(width * cols, height * rows), squeeze=False, layout="constrained"
-    )
+    size = (width * cols, height * rows)
+    fig, axes = _plt().subplots(rows, cols, figsize=size, squeeze=False, sharex=True, sharey=True)
+    fig.subplots_adjust(hspace=0.55, wspace=0.3)
     for ax in axes.flat[n:]:
         ax.set_visible(False)
     return fig, list(axes.flat[:n])
@@ -142,7 +142,7 @@ def dead_units(runs, setting) -> bytes:
         ax.set(title=label, xlabel="epoch", ylabel="dead fraction", ylim=(-0.02, 1.02))
         ax.title.set_fontsize(9)
     fig.suptitle(f"Dead units per hidden layer over epochs — {setting} (dark: first layer, yellow: last)")
-    return _save(fig)
+    return _save(fig, tight=False)
 
 
 def sparsity(runs) -> bytes:
