@@ -140,6 +140,7 @@ def dead_units(runs, setting) -> bytes:
         for k in range(a.shape[1]):
             ax.plot(np.arange(a.shape[0]), a[:, k], color=cmap(k / max(a.shape[1] - 1, 1)), linewidth=1)
         ax.set(title=label, xlabel="epoch", ylabel="dead fraction", ylim=(-0.02, 1.02))
+        ax.xaxis.set_major_locator(_plt().MaxNLocator(integer=True))
         ax.title.set_fontsize(9)
     fig.suptitle(f"Dead units per hidden layer over epochs — {setting} (dark: first layer, yellow: last)")
     return _save(fig, tight=False)
