@@ -91,3 +91,22 @@ def test_reports_are_written_atomically(tmp_path, monkeypatch):
     with pytest.raises(OSError):
         results.write_atomic(target, "new")
     assert target.read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["report.html"]
+
+
+def test_ctrl_c_keeps_the_finished_runs_and_says_how_to_resume(tmp_path):
+    out = tmp_path / "out"
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    argv = [sys.executable, "-m", "rectifiers", "compare", "--out", str(out), *GRID]
+    process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    jsonl, deadline = out / results.JSONL, time.monotonic() + 240
+    try:
+        while not (jsonl.exists() and jsonl.read_text().count("\n") >= 1):
+            assert process.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+        process.send_signal(signal.SIGINT)
+        err = process.communicate(timeout=60)[1]
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130 and "Traceback" not in err
+    assert "--resume" in err.strip().splitlines()[-1] and jsonl.read_text().count("\n") >= 1

@@ -171,3 +171,14 @@ def test_claim2_claim4_claim5_directions():
     assert claims.claim4(more_dead, CONFIG)["verdict"] == "not supported"
     no_deep = [r for r in runs if not r["setting"].startswith("deep")]
     assert claims.claim2(no_deep, CONFIG)["reason"] == "not run: model deep-mlp"
+
+
+def test_verdicts_never_read_the_wall_clock():
+    values = {"relu": {"epochs_to_target": 2, "dead": 0.1}, "sigmoid": {"epochs_to_target": 5},
+              "tanh": {"epochs_to_target": 4}, "elu": {"dead": 0.0}}  # fmt: skip
+    runs = _grid(values)
+    slow = [dict(r, timing={"seconds_per_epoch": [100.0 * (i + 1)] * 10}) for i, r in enumerate(runs)]
+    from rectifiers.lab.results import deterministic
+
+    assert deterministic(claims.verdicts(slow, CONFIG)) == deterministic(claims.verdicts(runs, CONFIG))
+    assert claims.verdicts(slow, CONFIG)[0]["timing"] != claims.verdicts(runs, CONFIG)[0]["timing"]
