@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 
 from . import stats
+from .record import clean
 
 ALPHA = 0.05
 #: Claim 3: a layer is "sparse" when more than this fraction of its outputs are exact zeros.
@@ -341,5 +342,6 @@ CLAIMS = (claim1, claim2, claim3, claim4, claim5)
 
 
 def verdicts(runs, config) -> list[dict]:
-    """Every claim's verdict, in order, from the finished runs (records with a ``"summary"``)."""
-    return [claim(runs, config) for claim in CLAIMS]
+    """Every claim's verdict, in order, from the finished runs (records with a ``"summary"``),
+    as plain JSON (a statistic of no data is ``None``)."""
+    return clean([claim(runs, config) for claim in CLAIMS])

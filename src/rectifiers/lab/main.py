@@ -211,14 +211,8 @@ def write(out, config, runs, args, seconds, jobs):
         "environment": env,
         "paths": {"out": os.path.abspath(out), "data": os.path.abspath(args.data) if args.data else None},
         "runs": runs,
-        "verdicts": results_clean(claims.verdicts(runs, config)),
+        "verdicts": claims.verdicts(runs, config),
     }
     results.write_atomic(out / results.JSON, results.dumps(document))
     results.write_atomic(out / results.CSV, results.to_csv(runs))
     results.write_atomic(out / results.HTML, report.render(document))
-
-
-def results_clean(value):
-    from .record import clean
-
-    return clean(value)
