@@ -172,3 +172,27 @@ def test_a_bad_option_and_bad_data_print_no_traceback(tmp_path):
         assert done.returncode == 2 and "Traceback" not in done.stderr
         assert done.stderr.strip().splitlines()[-1].startswith(("rectifiers compare: error:", "usage:"))
         assert "error" in done.stderr.strip().splitlines()[-1]
+
+
+def test_a_users_npz_runs_and_the_cnn_asks_for_images(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(60, 5)).astype("float32")
+    path = _npz(tmp_path / "mine.npz", x=x, y=(x[:, 0] > 0).astype(int))
+    argv = [
+        "compare",
+        "--data",
+        str(path),
+        "--activations",
+        "relu",
+        "--seeds",
+        "1",
+        "--epochs",
+        "1",
+        "--quiet",
+    ]
+    code, line = _error(capsys, [*argv, "--out", str(tmp_path / "a")])
+    assert code == 2 and "cnn model needs images" in line and "mine.npz" in line
+    assert main([*argv, "--models", "mlp", "--out", str(tmp_path / "b"), "--jobs", "1"]) == 0
+    document = load(tmp_path / "b")
+    assert document["config"]["data"]["source"] == "mine.npz" and document["paths"]["data"] == str(path)
+    assert [r["key"] for r in document["runs"]] == ["mlp/relu/0"]

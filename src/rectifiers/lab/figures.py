@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import math
+import warnings
 
 import numpy as np
 
@@ -49,7 +50,8 @@ def _colours(labels):
 
 def _mean_std(rows):
     a = np.array([[np.nan if v is None else v for v in row] for row in rows], dtype=float)
-    with np.errstate(all="ignore"):
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns (too little evidence)
         return np.nanmean(a, axis=0), np.nanstd(a, axis=0)
 
 
@@ -125,7 +127,8 @@ def _per_layer(runs, field):
                     row.append(np.nan if v is None else v)
                 rows.append(row)
             stacks.append(rows)
-        with np.errstate(all="ignore"):
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns (too little evidence)
             out[label] = np.nanmean(np.array(stacks, dtype=float), axis=0)
     return out
 
@@ -179,7 +182,8 @@ def gradient_norms(runs, setting) -> bytes:
     colours = _colours(list(data))
     fig, ax = _plt().subplots(figsize=(7, 3.8))
     for label, a in data.items():
-        with np.errstate(all="ignore"):
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns (too little evidence)
             per_layer = np.nanmean(a, axis=0)
         ax.plot(
             np.arange(1, len(per_layer) + 1),
