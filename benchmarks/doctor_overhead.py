@@ -83,11 +83,11 @@ def own_work(model, x, rounds) -> float:
     return best
 
 
-def compare(label, make, x, rounds, window, echo=print):
+def compare(label, make, x, rounds, window, every=1, echo=print):
     torch.manual_seed(0)
     plain = make().to(x.device)
     watched = copy.deepcopy(plain)
-    doc = doctor.watch(watched, window=window)
+    doc = doctor.watch(watched, window=window, every=every)
     steps = {"plain": stepper(plain, x), "doctor": stepper(watched, x)}
     for step in steps.values():  # warm-up
         step()
@@ -103,12 +103,12 @@ def compare(label, make, x, rounds, window, echo=print):
     ratios = [d / p for d, p in zip(times["doctor"], times["plain"], strict=True)]
     layers = doc.stats()
     plain_ms, doctor_ms = (statistics.median(times[name]) * 1e3 for name in ("plain", "doctor"))
-    alone_ms = own_work(plain, x, rounds) * 1e3
+    alone_ms = own_work(plain, x, rounds) * 1e3 / every
     echo(
         f"{label:<24} {tuple(x.shape)!s:<18} plain {plain_ms:9.1f} ms  doctor {doctor_ms:9.1f} ms  "
         f"ratio {statistics.median(ratios):.3f} (min {min(ratios):.3f}, max {max(ratios):.3f}; "
         f"{len(layers)} layers watched, {layers[0]['samples']} samples in the open window)\n"
-        f"{'':<24} the doctor's work alone: {alone_ms:.1f} ms per step "
+        f"{'':<24} the doctor's work alone: {alone_ms:.1f} ms per step (counting 1 step in {every}) "
         f"= {alone_ms / plain_ms:.1%} of the plain step"
     )
     return statistics.median(ratios)
@@ -122,6 +122,8 @@ def main(argv=None):
     parser.add_argument(
         "--window", type=int, default=None, help="close a window every N samples (default: none)"
     )
+    parser.add_argument("--every", type=int, default=1, help="count one step in N (default: 1, every step)")
+    parser.add_argument("--models", default="cnn,mlp", help="comma-separated: cnn, mlp (default: both)")
     parser.add_argument("--quick", action="store_true", help="small shapes, 3 rounds")
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
@@ -131,22 +133,16 @@ def main(argv=None):
     device = torch.device(args.device)
     print(
         f"torch {torch.__version__}, {args.threads} thread(s), device {device}, {rounds} rounds, "
-        f"window {args.window}; ratio = median over rounds of doctor / plain, paired in each round"
+        f"window {args.window}, every {args.every}; ratio = median over rounds of doctor / plain, "
+        "paired in each round"
     )
-    compare(
-        "CNN (seeds)",
-        lambda: cnn(side),
-        torch.randn(images, 3, side, side, device=device),
-        rounds,
-        args.window,
-    )
-    compare(
-        "MLP 4 x (Linear + ReLU)",
-        lambda: mlp(width),
-        torch.randn(batch, width, device=device),
-        rounds,
-        args.window,
-    )
+    models = {m.strip() for m in args.models.split(",")}
+    if "cnn" in models:
+        x = torch.randn(images, 3, side, side, device=device)
+        compare("CNN (seeds)", lambda: cnn(side), x, rounds, args.window, args.every)
+    if "mlp" in models:
+        x = torch.randn(batch, width, device=device)
+        compare("MLP 4 x (Linear + ReLU)", lambda: mlp(width), x, rounds, args.window, args.every)
 
 
 if __name__ == "__main__":

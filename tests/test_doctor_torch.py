@@ -289,3 +289,34 @@ def test_sigmoid_and_tanh_report_saturation_not_death():
         0,
         [],
     )
+
+
+def test_every_k_counts_one_forward_in_k():
+    model = dense()
+    with doctor.watch(model, every=3) as doc:
+        for _ in range(7):  # forwards 0, 3 and 6 are counted
+            model(torch.randn(200, 4))
+    assert [r["samples"] for r in doc.stats()] == [600, 600] and doc.config()["every"] == 3
+    assert doc.dead_units() == {"1": [1, 4], "3": [0]}
+    with pytest.raises(ValueError, match="every must be a positive int. Received: every=0"):
+        doctor.watch(model, every=0)
+
+
+def test_sequence_models_use_the_last_axis_and_convolutions_the_channel_axis():
+    torch.manual_seed(0)
+    seq = torch.nn.Sequential(torch.nn.Linear(4, 6), torch.nn.ReLU())
+    conv = torch.nn.Sequential(torch.nn.Conv1d(3, 5, 3), torch.nn.ReLU())
+    with torch.no_grad():
+        seq[0].bias[2] = NEVER
+        conv[0].bias[4] = NEVER
+    with doctor.watch(seq) as a, doctor.watch(conv) as b:
+        seq(torch.randn(500, 7, 4))  # (batch, tokens, features): tokens pooled, 500 examples
+        conv(torch.randn(500, 3, 9))  # (batch, channels, length)
+    assert (a.dead_units(), b.dead_units()) == ({"1": [2]}, {"1": [4]})
+    assert [(r["units"], r["samples"], r["unit_axis"]) for r in a.stats() + b.stats()] == [
+        (6, 500, -1),
+        (5, 500, 1),
+    ]
+    with doctor.watch(seq, unit_axis=1) as forced:
+        seq(torch.randn(500, 6, 4))
+    assert forced.stats()[0]["unit_axis"] == 1 and forced.stats()[0]["units"] == 6

@@ -99,6 +99,7 @@ class Doctor:
             "rare": self.rare,
             "samples_needed": self.needed,
             "window": self.window,
+            "every": getattr(self, "every", 1),
             "framework": self.framework,
             "definition": (
                 "dead: no value > 0 over the window, once the window holds samples_needed examples "

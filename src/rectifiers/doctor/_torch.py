@@ -80,13 +80,16 @@ def activation_modules(model, unit_axis=None):
 class TorchDoctor(Doctor):
     """What :func:`watch` returns: a :class:`Doctor` that owns hooks on one model."""
 
-    def __init__(self, model, layers=None, window=None, confidence=0.99, rare=0.01, unit_axis=None):
+    def __init__(self, model, layers=None, window=None, confidence=0.99, rare=0.01, unit_axis=None, every=1):
         owner = "rectifiers.doctor.watch"
         super().__init__(confidence=confidence, rare=rare, window=window, owner=owner)
         if not isinstance(model, torch.nn.Module):
             raise TypeError(f"{owner}: model must be a torch.nn.Module. Received: {type(model).__name__}")
         if unit_axis is not None and (isinstance(unit_axis, bool) or not isinstance(unit_axis, int)):
             raise TypeError(f"{owner}: unit_axis must be an int or None. Received: {unit_axis=!r}")
+        if isinstance(every, bool) or not isinstance(every, int) or every < 1:
+            raise ValueError(f"{owner}: every must be a positive int. Received: {every=!r}")
+        self.every, self._forwards = every, -1
         self.framework = f"torch {torch.__version__}"
         self.reduce = reduce_sum
         found = activation_modules(model, unit_axis)
@@ -108,9 +111,10 @@ class TorchDoctor(Doctor):
 
     def _begin(self, module, args):
         self._calls.clear()
+        self._forwards += 1
 
     def _after(self, name, order, activation, layout, module, args, output):
-        if not isinstance(output, torch.Tensor) or output.dim() == 0:
+        if not isinstance(output, torch.Tensor) or output.dim() == 0 or self._forwards % self.every:
             return
         call = self._calls.get(name, 0)
         self._calls[name] = call + 1
@@ -137,12 +141,15 @@ class TorchDoctor(Doctor):
         return False
 
 
-def watch(model, layers=None, window=None, confidence=0.99, rare=0.01, *, unit_axis=None) -> TorchDoctor:
+def watch(
+    model, layers=None, window=None, confidence=0.99, rare=0.01, *, unit_axis=None, every=1
+) -> TorchDoctor:
     """Watch every activation module of ``model`` (or those named in ``layers``).
 
     ``window``: close a window every this many examples (``None``: one window until
     :meth:`Doctor.next_window`). ``confidence`` and ``rare``: the evidence floor. ``unit_axis``:
-    force the unit axis (default: 1 after convolutions, else the last axis).
+    force the unit axis (default: 1 after convolutions, else the last axis). ``every``: count
+    one forward pass of the model in ``every`` (the evidence counts only those).
 
     >>> import torch
     >>> from rectifiers import doctor
@@ -154,4 +161,4 @@ def watch(model, layers=None, window=None, confidence=0.99, rare=0.01, *, unit_a
     >>> doc.dead_units()
     {'1': [0]}
     """
-    return TorchDoctor(model, layers, window, confidence, rare, unit_axis)
+    return TorchDoctor(model, layers, window, confidence, rare, unit_axis, every)
