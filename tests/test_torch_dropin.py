@@ -23,7 +23,9 @@ NAMES = rf.names()
 
 def torch_side(signature) -> list:
     """``[(name, kind, default)]``, less ``*args``/``**kwargs`` and our keyword-only extras."""
-    kept = [p for p in signature.parameters.values() if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    kept = [
+        p for p in signature.parameters.values() if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+    ]
     return [(p.name, p.kind, p.default) for p in kept]
 
 
@@ -113,7 +115,9 @@ FUNCTION_ARGS = {
 def test_renaming_the_functional_forms_gives_the_same_forward(name):
     function = spelling("torch", name).function.name
     for args in FUNCTION_ARGS[name]:
-        assert torch.equal(getattr(F, function)(points(), *args), getattr(nnF, function)(points(), *args)), args
+        assert torch.equal(getattr(F, function)(points(), *args), getattr(nnF, function)(points(), *args)), (
+            args
+        )
 
 
 def test_prelu_weight_broadcasts_along_dim_1_as_torch_does():

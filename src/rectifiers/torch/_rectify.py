@@ -8,10 +8,11 @@ refused there. Float tensors go through :class:`~rectifiers.torch._autograd.Rect
 from __future__ import annotations
 
 import torch
+from torch.autograd import forward_ad
 
 from .._apply import evaluate
 from .._functional import _slope_array
-from ._autograd import XP, Rectify
+from ._autograd import XP, Rectify, _work
 from ._kernels import CANCELS_FROM_OUTPUT, NATIVE, NO_INPLACE
 
 #: What the backward may keep: ``"auto"`` (the output where it gives the exact gradient, else
@@ -91,6 +92,21 @@ def _keep(spec, params, weight, memory, inplace):
     return "input"
 
 
+def _transformed(x) -> bool:
+    """Whether ``x`` is under a torch.func transform (vmap, grad, jacrev, jvp...) or forward-mode
+    AD: there the call is the core's differentiable math, which the transforms see through."""
+    return torch._C._are_functorch_transforms_active() or forward_ad._current_level >= 0
+
+
+def _differentiable(spec, x, weight, params, inplace):
+    """The core's math on ``x``, differentiated by autograd and torch.func (the same kink rule:
+    it is written with ``where(x > 0, ...)``). For torch.func and forward-mode AD."""
+    if weight is not None:
+        params["alpha"] = weight
+    y = spec.forward(x.to(_work(x.dtype, wide=spec.rounds_once)), XP, **params).to(x.dtype)
+    return x.copy_(y) if inplace else y
+
+
 def _prepare(spec, x, params, memory, inplace):
     """The checks and the resolved parameters: what a call knows before it computes."""
     _check_call(spec, x, memory, inplace)
@@ -122,6 +138,8 @@ def rectify(spec, x, params: dict, *, memory="auto", inplace=False):
     if native is not None:
         return native(x, params, inplace)
     weight = _weight(spec, x, params)
+    if _transformed(x):
+        return _differentiable(spec, x, weight, params, inplace)
     if spec.name == "rrelu" and params["training"]:
         params["seed"] = _call_seed(params["seed"])
     keep = _keep(spec, params, weight, memory, inplace)
