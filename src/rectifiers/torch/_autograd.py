@@ -90,7 +90,8 @@ def _core_backward(spec, g, t, weight, params, from_output):
 def _numpy_view(t) -> bool:
     """Whether f'(t) may run on a NumPy view of ``t``: the core's compiled kernels give its bits
     (float32 elu, selu: float64 math, rounded once) several times faster than its torch ops."""
-    return t.dtype == torch.float32 and t.device.type == "cpu" and not torch.compiler.is_compiling()
+    plain = type(t) in (torch.Tensor, torch.nn.Parameter)  # not a FakeTensor or another subclass
+    return plain and t.dtype == torch.float32 and t.device.type == "cpu" and not torch.compiler.is_compiling()
 
 
 def _from_bits(spec, g, mask, params):

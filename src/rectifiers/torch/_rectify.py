@@ -8,10 +8,11 @@ refused there. Float tensors go through :class:`~rectifiers.torch._autograd.Rect
 from __future__ import annotations
 
 import torch
+from torch._subclasses.fake_tensor import is_fake
 from torch.autograd import forward_ad
 
 from .._apply import evaluate
-from .._functional import _slope_array
+from .._functional import _broadcasts_into, _slope_array
 from ._autograd import XP, Rectify, _work
 from ._kernels import CANCELS_FROM_OUTPUT, NATIVE, NO_INPLACE
 
@@ -22,6 +23,12 @@ MEMORY = ("auto", "input", "bits")
 
 def _compiling() -> bool:
     return torch.compiler.is_compiling()
+
+
+def _concrete(t) -> bool:
+    """Whether ``t``'s values may be read without a device sync or a trace break: a plain CPU
+    tensor, outside torch.compile (not meta, not a FakeTensor, not on an accelerator)."""
+    return type(t) in (torch.Tensor, torch.nn.Parameter) and t.device.type == "cpu" and not _compiling()
 
 
 def _check_call(spec, x, memory, inplace):
@@ -44,9 +51,10 @@ def _check_call(spec, x, memory, inplace):
         )
 
 
-def _call_seed(seed):
-    """An int for this call, so that the backward draws the forward's slopes again."""
-    if _compiling():
+def _call_seed(seed, x):
+    """An int for this call, so that the backward draws the forward's slopes again; ``None``
+    (keep the slopes) where no seeded draw can run: under torch.compile, on meta or fake tensors."""
+    if _compiling() or x.device.type == "meta" or is_fake(x):
         return None
     if seed is None or isinstance(seed, torch.Generator):
         return int(torch.randint(0, 2**62, (), generator=seed))
@@ -61,14 +69,15 @@ def _weight(spec, x, params):
     alpha = params.pop(learned[0])
     if not isinstance(alpha, torch.Tensor):
         return torch.tensor(alpha, dtype=x.dtype, device=x.device)
-    if not _compiling():
-        _slope_array(x, XP, alpha.detach())  # the core's checks: real, broadcasts into x, finite
+    if alpha.dtype == torch.bool or alpha.is_complex() or not _broadcasts_into(alpha.shape, x.shape):
+        _slope_array(x, XP, alpha.detach())  # the core's message; shapes and dtypes only, no values
     return alpha.to(x.dtype)
 
 
 def _all_positive(weight) -> bool:
-    # A data-dependent branch: under torch.compile keep the input (no graph break).
-    return weight is None or (not _compiling() and bool((weight > 0).all()))
+    """Every slope > 0, where that can be read for free (see ``_concrete``); elsewhere ``False``:
+    keep the input, with no data-dependent branch and no device sync."""
+    return weight is None or (_concrete(weight) and bool((weight > 0).all()))
 
 
 def _keep(spec, params, weight, memory, inplace):
@@ -141,6 +150,6 @@ def rectify(spec, x, params: dict, *, memory="auto", inplace=False):
     if _transformed(x):
         return _differentiable(spec, x, weight, params, inplace)
     if spec.name == "rrelu" and params["training"]:
-        params["seed"] = _call_seed(params["seed"])
+        params["seed"] = _call_seed(params["seed"], x)
     keep = _keep(spec, params, weight, memory, inplace)
     return Rectify.apply(x, weight, spec, tuple(params.items()), keep, inplace)
