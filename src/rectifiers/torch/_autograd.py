@@ -57,11 +57,13 @@ def _rrelu_training_backward(g, positive, params):
 
 def _forward(spec, x, weight, params, inplace):
     if spec.name == "rrelu" and params["training"]:
-        xw = x.to(_work(x.dtype))
+        work = _work(x.dtype)
+        xw = x if x.dtype == work else x.to(work)
         noise = _rrelu_noise(xw, xw > 0, params)
         if inplace and xw is x:
             return x.mul_(noise), noise
-        y = (xw * noise).to(x.dtype)
+        y = xw * noise
+        y = y if y.dtype == x.dtype else y.to(x.dtype)
         return (x.copy_(y) if inplace else y), noise
     native = FORWARD.get(spec.name)
     if native is not None:

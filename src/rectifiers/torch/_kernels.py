@@ -48,7 +48,8 @@ FORWARD = {
     "leaky_relu": lambda x, w, p, inplace: _leaky(x, p["alpha"], inplace),
     "elu": lambda x, w, p, inplace: _elu(x, p["alpha"], 1.0, inplace),
     "selu": lambda x, w, p, inplace: _elu(x, SELU_ALPHA, SELU_SCALE, inplace),
-    "prelu": lambda x, w, p, inplace: aten._prelu_kernel(x, w),
+    # torch.where, not aten._prelu_kernel (a private op, which torch.export would keep)
+    "prelu": lambda x, w, p, inplace: torch.where(x > 0, x, w * x),
     # rrelu in training draws its slopes in the autograd function; this is evaluation.
     "rrelu": lambda x, w, p, inplace: _leaky(x, _mean_slope(p), inplace),
 }

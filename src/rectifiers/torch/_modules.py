@@ -168,6 +168,14 @@ class Activation(torch.nn.Module):
         shape[axis] = count
         return self.weight.reshape(shape)
 
+    def __prepare_scriptable__(self):
+        """``torch.jit.script`` asks this first: say what works instead of a TorchScript parse error."""
+        raise TypeError(
+            f"rectifiers.torch.{type(self).__name__} cannot be compiled by torch.jit.script (it is "
+            f"generated Python, with its own autograd function). Use torch.jit.trace(module, example), "
+            f"torch.export.export or torch.compile. Received: {self!r}"
+        )
+
     def _given(self, option):
         """The value this module was given for ``option`` (or its default)."""
         return getattr(self, option) if option in ("memory", "inplace") else self.options[option]

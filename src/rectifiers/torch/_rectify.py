@@ -13,7 +13,7 @@ from torch.autograd import forward_ad
 
 from .._apply import evaluate
 from .._functional import _broadcasts_into, _slope_array
-from ._autograd import XP, Rectify, _work
+from ._autograd import XP, Rectify, _forward, _work
 from ._kernels import CANCELS_FROM_OUTPUT, NATIVE, NO_INPLACE
 
 #: What the backward may keep: ``"auto"`` (the output where it gives the exact gradient, else
@@ -71,7 +71,7 @@ def _weight(spec, x, params):
         return torch.tensor(alpha, dtype=x.dtype, device=x.device)
     if alpha.dtype == torch.bool or alpha.is_complex() or not _broadcasts_into(alpha.shape, x.shape):
         _slope_array(x, XP, alpha.detach())  # the core's message; shapes and dtypes only, no values
-    return alpha.to(x.dtype)
+    return alpha if alpha.dtype == x.dtype else alpha.to(x.dtype)
 
 
 def _all_positive(weight) -> bool:
@@ -116,6 +116,10 @@ def _differentiable(spec, x, weight, params, inplace):
     return x.copy_(y) if inplace else y
 
 
+def _needs_grad(x, weight) -> bool:
+    return torch.is_grad_enabled() and (x.requires_grad or weight is not None and weight.requires_grad)
+
+
 def _prepare(spec, x, params, memory, inplace):
     """The checks and the resolved parameters: what a call knows before it computes."""
     _check_call(spec, x, memory, inplace)
@@ -151,5 +155,7 @@ def rectify(spec, x, params: dict, *, memory="auto", inplace=False):
         return _differentiable(spec, x, weight, params, inplace)
     if spec.name == "rrelu" and params["training"]:
         params["seed"] = _call_seed(params["seed"], x)
+    if torch.jit.is_tracing() or not _needs_grad(x, weight):  # no backward: the forward alone
+        return _forward(spec, x, weight, params, inplace)[0]
     keep = _keep(spec, params, weight, memory, inplace)
     return Rectify.apply(x, weight, spec, tuple(params.items()), keep, inplace)
