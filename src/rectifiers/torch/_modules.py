@@ -181,7 +181,10 @@ class Activation(torch.nn.Module):
         return getattr(self, option) if option in ("memory", "inplace") else self.options[option]
 
     def forward(self, x):
-        return rectify(self._spec, x, self._params(x), memory=self.memory, inplace=self.inplace)
+        # the parameters were checked at construction; a per-call value is a tensor or training's bool
+        return rectify(
+            self._spec, x, self._params(x), memory=self.memory, inplace=self.inplace, resolved=True
+        )
 
     def extra_repr(self) -> str:
         options = ", ".join(f"{k}={v!r}" for k, v in self.options.items())

@@ -51,10 +51,13 @@ def _check_call(spec, x, memory, inplace):
         )
 
 
-def _call_seed(seed, x):
-    """An int for this call, so that the backward draws the forward's slopes again; ``None``
-    (keep the slopes) where no seeded draw can run: under torch.compile, on meta or fake tensors."""
-    if _compiling() or x.device.type == "meta" or is_fake(x):
+def _call_seed(seed, x, replay: bool):
+    """An int for this call, so that the backward (``replay``) draws the forward's slopes again;
+    ``None`` (draw from torch's generator) where nothing is replayed, or where no seeded draw can
+    run: under torch.compile, on meta or fake tensors."""
+    if _compiling() or x.device.type == "meta" or type(x) is not torch.Tensor and is_fake(x):
+        return None
+    if seed is None and not replay:
         return None
     if seed is None or isinstance(seed, torch.Generator):
         return int(torch.randint(0, 2**62, (), generator=seed))
@@ -86,9 +89,10 @@ def _keep(spec, params, weight, memory, inplace):
     if memory == "bits":
         return "bits"
     valid = spec.output_derivative is not None and spec.output_derivative_valid(params)
-    valid = valid and _all_positive(weight)
     # prelu's weight gradient needs x: y = w * x loses it where the product under- or overflows.
     learns = weight is not None and weight.requires_grad
+    if valid and (inplace or not learns):  # where the answer matters: read the slopes
+        valid = _all_positive(weight)
     exact = valid and spec.name not in CANCELS_FROM_OUTPUT and not learns
     if memory == "auto" and (exact or (inplace and valid)):
         return "output"
@@ -134,9 +138,13 @@ def check(spec, params: dict, *, memory="auto", inplace=False):
         _keep(spec, params, _weight(spec, x, params), memory, inplace)
 
 
-def rectify(spec, x, params: dict, *, memory="auto", inplace=False):
-    """``spec`` applied to the tensor ``x`` with ``params`` (validated, defaults filled in)."""
-    params = _prepare(spec, x, params, memory, inplace)
+def rectify(spec, x, params: dict, *, memory="auto", inplace=False, resolved=False):
+    """``spec`` applied to the tensor ``x`` with ``params`` (validated, defaults filled in;
+    ``resolved``: already validated and complete, as a module's are)."""
+    if resolved:
+        _check_call(spec, x, memory, inplace)
+    else:
+        params = _prepare(spec, x, params, memory, inplace)
     if not x.is_floating_point():
         y = evaluate(spec, x, params)
         if not inplace:
@@ -153,9 +161,10 @@ def rectify(spec, x, params: dict, *, memory="auto", inplace=False):
     weight = _weight(spec, x, params)
     if _transformed(x):
         return _differentiable(spec, x, weight, params, inplace)
+    backward = not torch.jit.is_tracing() and _needs_grad(x, weight)
     if spec.name == "rrelu" and params["training"]:
-        params["seed"] = _call_seed(params["seed"], x)
-    if torch.jit.is_tracing() or not _needs_grad(x, weight):  # no backward: the forward alone
+        params["seed"] = _call_seed(params["seed"], x, replay=backward)
+    if not backward:  # the forward alone
         return _forward(spec, x, weight, params, inplace)[0]
     keep = _keep(spec, params, weight, memory, inplace)
     return Rectify.apply(x, weight, spec, tuple(params.items()), keep, inplace)
