@@ -64,7 +64,8 @@ def main(argv=None):
     torch.set_num_threads(1)
     x = torch.randn(4, 4, 4)
     settings = ("no grad", "grad", "fwd+bwd")
-    print(f"torch {torch.__version__}, 64-element float32 input (4, 4, 4), 1 thread, {rounds} rounds x {calls} calls")
+    shape = "64-element float32 input (4, 4, 4), 1 thread"
+    print(f"torch {torch.__version__}, {shape}, {rounds} rounds x {calls} calls")
     print(f"| module | {' | '.join(f'{s}: torch.nn µs | ours µs | ours/torch.nn' for s in settings)} |")
     print("|---|" + "---|---|---|" * len(settings))
     for name in rf.names():
