@@ -15,6 +15,7 @@ import rectifiers as rf  # noqa: E402
 import rectifiers.torch as rt  # noqa: E402
 from rectifiers._frameworks import spelling  # noqa: E402
 from rectifiers.torch import functional as F  # noqa: E402
+from rectifiers.torch._kernels import EXACT_ON_CPU  # noqa: E402
 
 torch.set_num_threads(1)
 
@@ -139,7 +140,11 @@ def test_torch_nn_gives_the_same_numbers(name):
     x.view(-1)[:4] = torch.tensor([0.0, 6.0, 1e-30, -1e-30])
     a, b = x.clone().requires_grad_(), x.clone().requires_grad_()
     ya, yb = mine(a), theirs(b)
-    assert torch.equal(ya, yb)
+    if name in EXACT_ON_CPU:  # the core's bits on CPU float32, where torch's kernel is up to 2 ulp off
+        assert torch.equal(ya, torch.from_numpy(getattr(rf, name)(x.numpy())))
+        torch.testing.assert_close(ya, yb, rtol=2.5e-7, atol=0)
+    else:
+        assert torch.equal(ya, yb)
     g = torch.randn_like(ya)
     ga, gb = grads(ya, [a, *mine.parameters()], g), grads(yb, [b, *theirs.parameters()], g)
     for p, q in zip(ga, gb, strict=True):

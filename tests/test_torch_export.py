@@ -33,7 +33,8 @@ def test_torch_export_has_no_private_aten_op(class_name):
         ops = {str(n.target) for n in program.graph.nodes if n.op == "call_function"}
         assert not [op for op in ops if op.startswith("aten._")], ops  # aten._prelu_kernel was one
         if not training:
-            assert torch.equal(program.module()(points()), m(points()))
+            # the graph runs torch's kernels: sigmoid, tanh, selu within 2 ulp of our CPU bits
+            torch.testing.assert_close(program.module()(points()), m(points()), rtol=2.5e-7, atol=0)
 
 
 @pytest.mark.parametrize("class_name", rt.NAMED)
@@ -42,7 +43,7 @@ def test_jit_trace_saves_and_loads(class_name):
     buffer = io.BytesIO()
     torch.jit.save(torch.jit.trace(m, (points(),)), buffer)
     buffer.seek(0)
-    assert torch.equal(torch.jit.load(buffer)(points()), m(points()))
+    torch.testing.assert_close(torch.jit.load(buffer)(points()), m(points()), rtol=2.5e-7, atol=0)
 
 
 def test_jit_script_says_what_to_use_instead():

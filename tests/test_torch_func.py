@@ -11,7 +11,7 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from torch.func import functional_call, grad, jacrev, jvp, stack_module_state, vmap  # noqa: E402
+from torch.func import functional_call, grad, jacfwd, jacrev, jvp, stack_module_state, vmap  # noqa: E402
 
 import rectifiers as rf  # noqa: E402
 import rectifiers.torch as rt  # noqa: E402
@@ -41,6 +41,7 @@ TRANSFORMS = {
     "grad": lambda f, x: vmap(grad(lambda t: f(t).sin().sum()))(x),  # per sample
     "jacrev": lambda f, x: jacrev(f)(x[0]),
     "jvp": lambda f, x: jvp(f, (x,), (torch.cos(x),))[1],
+    "jacfwd": lambda f, x: jacfwd(f)(x[0]),
     "hessian": lambda f, x: vmap(jacrev(jacrev(lambda t: f(t).sin().sum())))(x[:2]),
 }
 

@@ -13,7 +13,7 @@ from torch.autograd import forward_ad
 
 from .._apply import evaluate
 from .._functional import _broadcasts_into, _slope_array
-from ._autograd import XP, Rectify, _forward, _work
+from ._autograd import XP, Rectify, _forward, _work, core_forward, exact_here
 from ._kernels import CANCELS_FROM_OUTPUT, NATIVE, NO_INPLACE
 
 #: What the backward may keep: ``"auto"`` (the output where it gives the exact gradient, else
@@ -156,6 +156,10 @@ def rectify(spec, x, params: dict, *, memory="auto", inplace=False, resolved=Fal
             )
         return x.copy_(y)
     native = NATIVE.get(spec.name)
+    if native is not None and exact_here(spec, x) and not _transformed(x):  # sigmoid, tanh on CPU
+        if _needs_grad(x, None):  # the core's forward, torch's backward from the output
+            return Rectify.apply(x, None, spec, tuple(params.items()), "output", inplace)
+        return core_forward(spec, x, params, inplace)
     if native is not None:
         return native(x, params, inplace)
     weight = _weight(spec, x, params)
