@@ -151,3 +151,32 @@ def test_softmax_without_dim_follows_torchs_implicit_rule_with_its_warning():
         with pytest.warns(UserWarning):
             expected = nnF.softmax(x)
         assert torch.equal(ours, expected) and torch.equal(module, expected), shape
+
+
+def test_a_torch_nn_model_renamed_to_rt_trains_to_the_same_loss_curve():
+    """Every activation renamed (RReLU in eval: its training draws differ by design)."""
+
+    def model(nn):
+        torch.manual_seed(0)
+        body = [torch.nn.Linear(6, 6)]
+        for c in ("ReLU", "ReLU6", "LeakyReLU", "PReLU", "RReLU", "ELU", "SELU", "Sigmoid", "Tanh"):
+            body += [getattr(nn, c)(*({"PReLU": (6,)}.get(c, ()))), torch.nn.Linear(6, 6)]
+        return torch.nn.Sequential(*body, nn.Softmax(dim=1))
+
+    x = torch.randn(32, 6, generator=torch.Generator().manual_seed(5))
+    target = torch.softmax(torch.randn(32, 6, generator=torch.Generator().manual_seed(6)), 1)
+    curves = []
+    for nn in (torch.nn, rt):
+        net = model(nn)
+        net[9].eval()  # the RReLU
+        optimizer = torch.optim.SGD(net.parameters(), lr=0.5)
+        curve = []
+        for _ in range(20):
+            optimizer.zero_grad()
+            loss = (net(x) - target).square().sum()
+            loss.backward()
+            optimizer.step()
+            curve.append(loss.item())
+        curves.append(torch.tensor(curve))
+    assert curves[0][-1] < curves[0][0]  # it learns
+    torch.testing.assert_close(curves[1], curves[0], rtol=1e-5, atol=1e-6)
