@@ -13,7 +13,9 @@ torch = pytest.importorskip("torch")
 
 import rectifiers as rf  # noqa: E402
 import rectifiers.torch as rt  # noqa: E402
+from rectifiers._frameworks import spelling  # noqa: E402
 from rectifiers.torch import functional as F  # noqa: E402
+from rectifiers.torch._kernels import EXACT_ON_CPU  # noqa: E402
 
 torch.set_num_threads(1)
 
@@ -63,11 +65,17 @@ def grads(y, inputs, g):
     return torch.autograd.grad(y, inputs, g, allow_unused=True)
 
 
+def torch_names(name, params):
+    """The core's parameters under torch.nn.functional's names (leaky_relu's negative_slope...)."""
+    spelt = {core: torch_name for torch_name, core in spelling("torch", name).function.core_names().items()}
+    return {spelt.get(k, k): v for k, v in params.items()}
+
+
 def ours(name, x, params, memory="auto"):
     x = x.detach().requires_grad_()
-    if name == "prelu":
-        return x, F.prelu(x, params["alpha"], memory=memory)
-    return x, getattr(F, name)(x, **params, memory=memory)
+    if name == "prelu":  # torch's weight: one slope per channel (dim 1), 1-d
+        return x, F.prelu(x, params["alpha"].reshape(-1), memory=memory)
+    return x, getattr(F, name)(x, **torch_names(name, params), memory=memory)
 
 
 def assert_close(actual, expected, dtype):
@@ -106,7 +114,8 @@ def test_kink_rule_is_the_core_rule():
     x = torch.tensor([0.0, -0.0, 6.0, math.nan], requires_grad=True)
     for name in ("relu", "relu6", "leaky_relu", "elu"):
         (g,) = torch.autograd.grad(getattr(F, name)(x).sum(), x)
-        assert torch.equal(g[:3], rf.derivative(name, x.detach())[:3]), name
+        alpha = {"alpha": 0.01} if name == "leaky_relu" else {}  # torch's default slope
+        assert torch.equal(g[:3], rf.derivative(name, x.detach(), **alpha)[:3]), name
     assert F.relu(x)[1].item() == 0.0 and not torch.signbit(F.relu(x)[1])  # relu(-0.0) = +0.0
     assert F.relu6(x)[2].item() == 6.0
 
@@ -131,7 +140,11 @@ def test_torch_nn_gives_the_same_numbers(name):
     x.view(-1)[:4] = torch.tensor([0.0, 6.0, 1e-30, -1e-30])
     a, b = x.clone().requires_grad_(), x.clone().requires_grad_()
     ya, yb = mine(a), theirs(b)
-    assert torch.equal(ya, yb)
+    if name in EXACT_ON_CPU:  # the core's bits on CPU float32, where torch's kernel is up to 2 ulp off
+        assert torch.equal(ya, torch.from_numpy(getattr(rf, name)(x.numpy())))
+        torch.testing.assert_close(ya, yb, rtol=2.5e-7, atol=0)
+    else:
+        assert torch.equal(ya, yb)
     g = torch.randn_like(ya)
     ga, gb = grads(ya, [a, *mine.parameters()], g), grads(yb, [b, *theirs.parameters()], g)
     for p, q in zip(ga, gb, strict=True):
@@ -163,7 +176,7 @@ def test_gradcheck_and_gradgradcheck(name):
         assert torch.autograd.gradgradcheck(f, inputs)
     if name == "prelu":  # the weight too, per channel, with the slopes kept or the input kept
         for slopes in ([0.25, 0.5, 2.0], [0.25, -0.5, 0.0]):
-            w = torch.tensor(slopes, dtype=torch.float64).reshape(3, 1).requires_grad_()
+            w = torch.tensor(slopes, dtype=torch.float64).requires_grad_()  # torch's: along dim 1
             both = (x.clone().requires_grad_(), w)
             assert torch.autograd.gradcheck(F.prelu, both)
             assert torch.autograd.gradgradcheck(F.prelu, both)
@@ -175,7 +188,7 @@ def test_second_derivative_at_the_kink_equals_the_core(name):
     spec = rf.get(name)
     x = torch.tensor([*spec.kinks, 1.5, -1.5], dtype=torch.float64)
     params = {k: v for k, v in call_params(name).items() if k != "alpha"}
-    alpha = (0.5,) if name == "prelu" else ()
+    alpha = (0.5,) if name in ("prelu", "leaky_relu") else ()  # the slope, positional in both
     for memory in memories(name):
         a = x.clone().requires_grad_()
         g, gg = first_and_second(lambda t, m=memory: getattr(F, name)(t, *alpha, **params, memory=m), a)
@@ -217,13 +230,14 @@ def test_module_repr_state_dict_and_save_load(name, tmp_path):
     assert torch.equal(torch.load(path, weights_only=False)(x), model(x))
 
 
-def test_named_modules_take_their_defaults_from_the_spec():
-    assert rt.LeakyReLU().options == rf.get("leaky_relu").defaults
+def test_named_modules_take_torch_nn_defaults_and_the_generic_one_the_cores():
+    assert rt.LeakyReLU().options == {"alpha": 0.01}  # torch.nn.LeakyReLU's; the core's is 0.2
+    assert rt.Activation("leaky_relu").options == rf.get("leaky_relu").defaults
     assert rt.ELU().options == rf.get("elu").defaults
     assert rt.RReLU().options == rf.get("rrelu").defaults | {"seed": None}
-    assert rt.PReLU().options["init"] == next(p.init for p in rf.get("prelu").params)
-    assert repr(rt.LeakyReLU(0.1, inplace=True)) == "LeakyReLU(alpha=0.1, inplace=True)"
-    assert repr(rt.PReLU(3, memory="input")) == "PReLU(num_parameters=3, init=0.25, axis=1, memory='input')"
+    assert rt.PReLU().options["init"] == torch.nn.PReLU().init
+    assert repr(rt.LeakyReLU(0.1, inplace=True)) == "LeakyReLU(negative_slope=0.1, inplace=True)"
+    assert repr(rt.PReLU(3, memory="input")) == "PReLU(num_parameters=3, memory='input')"
     assert rt.PReLU(3).state_dict().keys() == torch.nn.PReLU(3).state_dict().keys()
 
 
@@ -247,7 +261,7 @@ def test_named_modules_take_their_defaults_from_the_spec():
         (lambda: F.relu([1.0, -1.0]), TypeError, "Received: list"),
         (lambda: F.relu(torch.tensor([True])), TypeError, "Received: an array of dtype bool"),
         (lambda: F.elu(torch.ones(2, dtype=torch.complex64)), TypeError, "complex64"),
-        (lambda: F.prelu(torch.ones(2, 3), torch.ones(4)), ValueError, "Received: alpha of shape (4,)"),
+        (lambda: F.prelu(torch.ones(2, 3), torch.ones(4)), ValueError, "Received: weight of shape (4,)"),
     ],
 )
 def test_bad_input_is_refused_with_what_was_received(make, error, text):
@@ -259,14 +273,14 @@ def test_bad_input_is_refused_with_what_was_received(make, error, text):
 def test_integer_input_follows_the_core_dtype_policy(name):
     x = torch.tensor([-3, 0, 5], dtype=torch.int32)
     params = {k: v for k, v in call_params(name).items() if k != "alpha"}
-    alpha = (0.5,) if name == "prelu" else ()
-    y = getattr(F, name)(x, *alpha, **params)
+    alpha = (0.5,) if name in ("prelu", "leaky_relu") else ()  # the slope, positional in both
+    y = getattr(F, name)(x, *alpha, **torch_names(name, params))
     expected = getattr(rf, name)(x, *alpha, **params)
     assert y.dtype == expected.dtype and torch.equal(y, expected)
 
 
 # elu and selu in place rebuild f' from the output, within eps * alpha (tests/test_torch_trust.py)
-@pytest.mark.parametrize("name", ["relu", "relu6", "leaky_relu", "rrelu", "sigmoid", "tanh"])
+@pytest.mark.parametrize("name", ["relu", "relu6", "leaky_relu", "rrelu"])  # as torch, sigmoid has no inplace
 def test_inplace_where_safe_gives_the_same_gradient(name):
     params = {k: v for k, v in call_params(name).items() if k != "alpha"}
     x = points(torch.float64, kinks=False)

@@ -182,7 +182,7 @@ def test_torch_export_round_trips():
 @pytest.mark.parametrize("name", [n for n in rf.names() if rf.get(n).elementwise])
 def test_autograd_functional_jacobian_and_hessian(name):
     x = torch.tensor([-1.5, -0.3, 0.7, 2.0], dtype=torch.float64)
-    alpha = (0.5,) if name == "prelu" else ()
+    alpha = (0.5,) if name in ("prelu", "leaky_relu") else ()  # the slope, positional in both
     params = {"training": True, "seed": 2} if name == "rrelu" else {}
 
     def f(t):
@@ -200,7 +200,7 @@ def test_autograd_functional_jacobian_and_hessian(name):
 
 
 def test_wgan_gradient_penalty_through_leaky_relu():
-    critic = torch.nn.Sequential(torch.nn.Linear(3, 8), rt.LeakyReLU(), torch.nn.Linear(8, 1))
+    critic = torch.nn.Sequential(torch.nn.Linear(3, 8), rt.LeakyReLU(0.2), torch.nn.Linear(8, 1))
     reference = torch.nn.Sequential(torch.nn.Linear(3, 8), torch.nn.LeakyReLU(0.2), torch.nn.Linear(8, 1))
     reference.load_state_dict(critic.state_dict())
     x = torch.randn(16, 3)

@@ -11,7 +11,7 @@ torch.Size([2, 1])
 
 from . import functional as functional
 from ._modules import (
-    ELU as ELU,  # the named classes are generated from the registry
+    ELU as ELU,  # the named classes are generated from the registry and its table
     NAMED,
     SELU as SELU,
     Activation as Activation,
@@ -20,6 +20,9 @@ from ._modules import (
     ReLU as ReLU,
     ReLU6 as ReLU6,
     RReLU as RReLU,
+    Sigmoid as Sigmoid,
+    Softmax as Softmax,
+    Tanh as Tanh,
 )
 from ._rectify import MEMORY as MEMORY
 

@@ -22,12 +22,12 @@ from __future__ import annotations
 
 import torch
 
-from .._apply import derivative_of
+from .._apply import derivative_of, evaluate
 from .._dtypes import working_dtype
 from .._namespace import as_array
 from .._random import uniform
 from . import _bits
-from ._kernels import FORWARD, FROM_INPUT, FROM_OUTPUT, OFF_MASK, aten
+from ._kernels import EXACT_ON_CPU, FORWARD, FROM_INPUT, FROM_OUTPUT, OFF_MASK, aten
 
 XP, _ = as_array(torch.empty(0))
 
@@ -55,14 +55,31 @@ def _rrelu_training_backward(g, positive, params):
     return (g * noise if torch.is_grad_enabled() else noise.mul_(g)).to(g.dtype)
 
 
+def exact_here(spec, x) -> bool:
+    """Whether ``spec``'s forward runs on the core's compiled kernels on ``x``'s memory
+    (``EXACT_ON_CPU``; not while torch.jit.trace records ops)."""
+    return spec.name in EXACT_ON_CPU and _numpy_view(x) and not torch.jit.is_tracing()
+
+
+def core_forward(spec, x, params, inplace):
+    """The core's compiled kernels on a NumPy view of ``x`` (no copy): ``rectifiers.*``'s bits."""
+    y = torch.from_numpy(evaluate(spec, x.detach().numpy(), params))
+    # in place through a copy: the core's out= aliasing its input gives wrong values (selu, sigmoid)
+    return x.copy_(y) if inplace else y
+
+
 def _forward(spec, x, weight, params, inplace):
     if spec.name == "rrelu" and params["training"]:
-        xw = x.to(_work(x.dtype))
+        work = _work(x.dtype)
+        xw = x if x.dtype == work else x.to(work)
         noise = _rrelu_noise(xw, xw > 0, params)
         if inplace and xw is x:
             return x.mul_(noise), noise
-        y = (xw * noise).to(x.dtype)
+        y = xw * noise
+        y = y if y.dtype == x.dtype else y.to(x.dtype)
         return (x.copy_(y) if inplace else y), noise
+    if exact_here(spec, x):
+        return core_forward(spec, x, params, inplace), None
     native = FORWARD.get(spec.name)
     if native is not None:
         return native(x, weight, params, inplace), None
@@ -90,7 +107,8 @@ def _core_backward(spec, g, t, weight, params, from_output):
 def _numpy_view(t) -> bool:
     """Whether f'(t) may run on a NumPy view of ``t``: the core's compiled kernels give its bits
     (float32 elu, selu: float64 math, rounded once) several times faster than its torch ops."""
-    return t.dtype == torch.float32 and t.device.type == "cpu" and not torch.compiler.is_compiling()
+    plain = type(t) in (torch.Tensor, torch.nn.Parameter)  # not a FakeTensor or another subclass
+    return plain and t.dtype == torch.float32 and t.device.type == "cpu" and not torch.compiler.is_compiling()
 
 
 def _from_bits(spec, g, mask, params):

@@ -19,7 +19,6 @@ from __future__ import annotations
 import torch
 
 _GATHER = sum(1 << (56 - 7 * j) for j in range(8))  # < 2**57: an int64; the product wraps
-_SHIFTS = torch.arange(8, dtype=torch.uint8)
 
 
 def pack(mask: torch.Tensor) -> torch.Tensor:
@@ -35,5 +34,6 @@ def pack(mask: torch.Tensor) -> torch.Tensor:
 def unpack(packed: torch.Tensor, shape) -> torch.Tensor:
     """The bool mask of ``shape`` that :func:`pack` packed."""
     shape = torch.Size(shape)
-    bits = (packed.unsqueeze(-1) >> _SHIFTS.to(packed.device)) & 1
+    shifts = torch.arange(8, dtype=torch.uint8, device=packed.device)  # made here: fake and meta too
+    bits = (packed.unsqueeze(-1) >> shifts) & 1
     return bits.reshape(-1)[: shape.numel()].view(torch.bool).reshape(shape)

@@ -48,7 +48,8 @@ FORWARD = {
     "leaky_relu": lambda x, w, p, inplace: _leaky(x, p["alpha"], inplace),
     "elu": lambda x, w, p, inplace: _elu(x, p["alpha"], 1.0, inplace),
     "selu": lambda x, w, p, inplace: _elu(x, SELU_ALPHA, SELU_SCALE, inplace),
-    "prelu": lambda x, w, p, inplace: aten._prelu_kernel(x, w),
+    # torch.where, not aten._prelu_kernel (a private op, which torch.export would keep)
+    "prelu": lambda x, w, p, inplace: torch.where(x > 0, x, w * x),
     # rrelu in training draws its slopes in the autograd function; this is evaluation.
     "rrelu": lambda x, w, p, inplace: _leaky(x, _mean_slope(p), inplace),
 }
@@ -73,7 +74,17 @@ FROM_OUTPUT = {
     # weight gradient needs x, which y = w * x loses where the product under- or overflows.
     "prelu": lambda g, y, w, p: (aten._prelu_kernel_backward(g, y, w)[0], None),
     "rrelu": lambda g, y, w, p: (aten.leaky_relu_backward(g, y, _mean_slope(p), True), None),
+    # torch's own autograd formulas, for the exact forward above
+    "sigmoid": lambda g, y, w, p: (aten.sigmoid_backward(g, y), None),
+    "tanh": lambda g, y, w, p: (aten.tanh_backward(g, y), None),
 }
+
+#: Where torch's own forward kernel is not the core's bits (float32 sigmoid differs on 36% of
+#: values, up to 2 ulp; selu on a third, up to 2 ulp; tanh on 0.1%, 1 ulp) and the core's
+#: compiled kernels, run on a NumPy view of a CPU float32 tensor's memory, cost about as much
+#: (``benchmarks/torch_exactness.py``): there those run instead, and give ``rectifiers.*``'s bits.
+#: (elu is exact too but 1.9x slower than ATen's: it keeps ATen's forward, within 1 ulp.)
+EXACT_ON_CPU = ("sigmoid", "tanh", "selu")
 
 #: elu and selu from their input use the core's math (float64, rounded once; f'(NaN) = NaN):
 #: ATen's ``elu_backward`` on the input gives 1 (or lambda) at NaN on its scalar tail and is up

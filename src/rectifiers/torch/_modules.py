@@ -1,5 +1,9 @@
-"""``torch.nn`` modules: one base, :class:`Activation`, and a named subclass per rectifier
-whose signature (parameters, order, defaults) is built from the core spec.
+"""``torch.nn`` modules: one base, :class:`Activation` (the core's names and defaults), and a
+named subclass per activation with torch.nn's name, signature, positional order and defaults,
+read from the core's table of each framework's names (``rectifiers._frameworks``):
+``rt.LeakyReLU(negative_slope=0.01, inplace=False)``, ``rt.PReLU(num_parameters=1, init=0.25,
+device=None, dtype=None)``, ``rt.Softmax(dim=None)``... Our additions (``memory=``, rrelu's
+``seed=``, PReLU's channel ``axis=``) are keyword-only.
 
 * A learned parameter of the spec (prelu's ``alpha``) becomes the module's ``weight``, with
   ``num_parameters`` slopes (1, or one per channel along ``axis``) starting at ``init``, whose
@@ -13,9 +17,9 @@ whose signature (parameters, order, defaults) is built from the core spec.
 
 >>> import torch, rectifiers.torch as rt
 >>> rt.LeakyReLU()
-LeakyReLU(alpha=0.2)
+LeakyReLU(negative_slope=0.01)
 >>> rt.PReLU(3)
-PReLU(num_parameters=3, init=0.25, axis=1)
+PReLU(num_parameters=3)
 >>> rt.Activation("elu", alpha=0.5, memory="input")
 Activation('elu', alpha=0.5, memory='input')
 """
@@ -29,15 +33,21 @@ import torch
 
 from .. import _spec as registry
 from .._spec import finite_number, integer
+from . import _spelling
+from ._conventions import implicit_dim
 from ._rectify import check, rectify
 
-#: Layout options of a learned parameter (binding-level, like torch.nn.PReLU's).
-_LAYOUT = {"num_parameters": 1, "axis": 1}
+#: Layout options of a learned parameter (binding-level, like torch.nn.PReLU's), and where its
+#: tensor is made (torch's factory arguments).
+_LAYOUT = {"num_parameters": 1, "axis": 1, "device": None, "dtype": None}
 _MIX = 0x9E3779B97F4A7C15
 #: The state_dict key of a seeded module's place in its random stream.
 _POSITION = "position"
 #: How many first runs without grad (reentrant checkpoint's) a seeded module remembers.
 _REPLAYS = 256
+#: The core parameter that torch's ``dim=None`` leaves to its implicit-dim rule, at each call.
+_IMPLICIT = "axis"
+_STACKLEVEL = 6  # the warning points at the caller of ``module(x)``
 
 
 def _learned(spec):
@@ -50,7 +60,7 @@ def _options(spec) -> dict:
     options = {p.name: p.default for p in spec.params if p.hyper and p is not learned}
     if learned is not None:
         options |= {"num_parameters": _LAYOUT["num_parameters"], "init": learned.init}
-        options["axis"] = _LAYOUT["axis"]
+        options |= {k: v for k, v in _LAYOUT.items() if k != "num_parameters"}
     if any(p.name == "seed" for p in spec.params):
         options["seed"] = None
     return options
@@ -93,6 +103,7 @@ class Activation(torch.nn.Module):
         given = accepted | options
         learned = _learned(spec)
         checked = {k: v for k, v in given.items() if k in {p.name for p in spec.params}}
+        checked = {k: v for k, v in checked.items() if not (k == _IMPLICIT and v is None)}
         if learned is not None:
             checked[learned.name] = given["init"]
             _check_layout(spec, given["num_parameters"], given["axis"], given["init"])
@@ -102,7 +113,10 @@ class Activation(torch.nn.Module):
         check(spec, checked, memory=memory, inplace=inplace)  # the core's checks, and the binding's
         self.name, self.options, self.memory, self.inplace = spec.name, given, memory, inplace
         if learned is not None:
-            self.weight = torch.nn.Parameter(torch.full((given["num_parameters"],), float(given["init"])))
+            factory = {"device": given["device"], "dtype": given["dtype"]}
+            self.weight = torch.nn.Parameter(
+                torch.full((given["num_parameters"],), float(given["init"]), **factory)
+            )
         if given.get("seed") is not None:
             self._position, self._replays = 0, collections.deque(maxlen=_REPLAYS)
             self.register_state_dict_post_hook(_save_position)
@@ -118,6 +132,8 @@ class Activation(torch.nn.Module):
         params = {k: v for k, v in self.options.items() if k not in layout}
         if learned is not None:
             params[learned.name] = self._slopes(x)
+        if params.get(_IMPLICIT, 0) is None:  # torch's Softmax(dim=None)
+            params[_IMPLICIT] = implicit_dim(x.dim(), stacklevel=_STACKLEVEL)
         if "seed" in params:
             params["training"] = self.training
             if self.training and params["seed"] is not None and not torch.compiler.is_compiling():
@@ -152,8 +168,23 @@ class Activation(torch.nn.Module):
         shape[axis] = count
         return self.weight.reshape(shape)
 
+    def __prepare_scriptable__(self):
+        """``torch.jit.script`` asks this first: say what works instead of a TorchScript parse error."""
+        raise TypeError(
+            f"rectifiers.torch.{type(self).__name__} cannot be compiled by torch.jit.script (it is "
+            f"generated Python, with its own autograd function). Use torch.jit.trace(module, example), "
+            f"torch.export.export or torch.compile. Received: {self!r}"
+        )
+
+    def _given(self, option):
+        """The value this module was given for ``option`` (or its default)."""
+        return getattr(self, option) if option in ("memory", "inplace") else self.options[option]
+
     def forward(self, x):
-        return rectify(self._spec, x, self._params(x), memory=self.memory, inplace=self.inplace)
+        # the parameters were checked at construction; a per-call value is a tensor or training's bool
+        return rectify(
+            self._spec, x, self._params(x), memory=self.memory, inplace=self.inplace, resolved=True
+        )
 
     def extra_repr(self) -> str:
         options = ", ".join(f"{k}={v!r}" for k, v in self.options.items())
@@ -176,33 +207,62 @@ def _load_position(module, state_dict, prefix, local_metadata, strict, missing, 
         module._replays.clear()
 
 
-def _named(class_name: str, name: str):
-    """A subclass of :class:`Activation` for ``name``, whose signature comes from the spec."""
-    spec = registry.get(name)
-    positional = inspect.Parameter.POSITIONAL_OR_KEYWORD
-    keyword = inspect.Parameter.KEYWORD_ONLY
-    parameters = [inspect.Parameter("self", positional)]
-    for option, default in _options(spec).items():
-        kind = keyword if option == "seed" else positional
-        parameters.append(inspect.Parameter(option, kind, default=default))
-    parameters += [inspect.Parameter("memory", keyword, default="auto")]
-    if spec.name != "prelu":
-        parameters += [inspect.Parameter("inplace", keyword, default=False)]
-    signature = inspect.Signature(parameters)
+def _option(spec, arg) -> str:
+    """The :class:`Activation` option that torch's constructor argument ``arg`` sets."""
+    learned = _learned(spec)
+    if arg.core is None:
+        return arg.name  # torch's own: inplace, num_parameters, device, dtype
+    return "init" if learned is not None and arg.core == learned.name else arg.core
+
+
+def _named(spec):
+    """A subclass of :class:`Activation` for ``spec`` with torch.nn's name and signature."""
+    form = _spelling.form(spec, layer=True)
+    options = {arg.name: _option(spec, arg) for arg in form.args}
+    ours = [_spelling.P(k, _spelling.P.KEYWORD_ONLY, default=v) for k, v in _options(spec).items()]
+    ours = [p for p in ours if p.name not in options.values()]
+    parameters = [_spelling.P("self", _spelling.P.POSITIONAL_OR_KEYWORD), *_spelling.positional(form)]
+    signature = inspect.Signature([*parameters, *ours, _spelling.MEMORY])
 
     def __init__(self, *args, **kwargs):
-        arguments = signature.bind(self, *args, **kwargs).arguments
+        bound = signature.bind(self, *args, **kwargs)
+        bound.apply_defaults()  # torch's defaults, not the core's
+        arguments = bound.arguments
         del arguments["self"]
-        Activation.__init__(self, name, **arguments)
+        Activation.__init__(self, spec.name, **{options.get(k, k): v for k, v in arguments.items()})
+
+    def extra_repr(self) -> str:
+        # as torch.nn's: each hyperparameter, and torch's own options where they are not the default
+        shown = [(a.name, self._given(options[a.name]), a) for a in form.args if a.name not in _HIDDEN]
+        shown = [
+            (k, v) for k, v, a in shown if v != a.default or (a.core is not None and options[k] != "init")
+        ]
+        shown += [
+            (p.name, self._given(p.name))
+            for p in (*ours, _spelling.MEMORY)
+            if self._given(p.name) != p.default
+        ]
+        return ", ".join(f"{k}={v!r}" for k, v in shown)
 
     __init__.__signature__ = signature
-    doc = f"``rectifiers.{name}`` as a module; see :class:`Activation` for the options."
-    namespace = {"__init__": __init__, "__doc__": doc, "__module__": __name__, "__qualname__": class_name}
-    return type(class_name, (Activation,), namespace)
+    attributes = {  # torch.nn's attribute names: module.negative_slope, module.dim...
+        a.name: property(lambda self, option=options[a.name]: self._given(option))
+        for a in form.args
+        if a.name not in ("inplace", *_HIDDEN)
+    }
+    doc = (
+        f"``torch.nn.{form.name}`` with the rules of ``rectifiers.{spec.name}``; see :class:`Activation` "
+        f"for ``memory`` and the other keyword-only options."
+    )
+    namespace = {"__init__": __init__, "__doc__": doc, "__module__": __name__, "__qualname__": form.name}
+    return type(form.name, (Activation,), namespace | attributes | {"extra_repr": extra_repr})
 
 
-#: The rectifiers' modules, named as torch.nn names them.
-NAMED = {"ReLU": "relu", "ReLU6": "relu6", "LeakyReLU": "leaky_relu", "PReLU": "prelu",
-         "RReLU": "rrelu", "ELU": "elu", "SELU": "selu"}  # fmt: skip
+#: torch's factory arguments: not attributes, not in the repr.
+_HIDDEN = ("device", "dtype")
 
-globals().update({class_name: _named(class_name, name) for class_name, name in NAMED.items()})
+
+#: torch.nn's name of each activation's module.
+NAMED = {_spelling.form(registry.get(name), layer=True).name: name for name in registry.names()}
+
+globals().update({class_name: _named(registry.get(name)) for class_name, name in NAMED.items()})

@@ -8,10 +8,12 @@ refused there. Float tensors go through :class:`~rectifiers.torch._autograd.Rect
 from __future__ import annotations
 
 import torch
+from torch._subclasses.fake_tensor import is_fake
+from torch.autograd import forward_ad
 
 from .._apply import evaluate
-from .._functional import _slope_array
-from ._autograd import XP, Rectify
+from .._functional import _broadcasts_into, _slope_array
+from ._autograd import XP, Rectify, _forward, _work, core_forward, exact_here
 from ._kernels import CANCELS_FROM_OUTPUT, NATIVE, NO_INPLACE
 
 #: What the backward may keep: ``"auto"`` (the output where it gives the exact gradient, else
@@ -21,6 +23,12 @@ MEMORY = ("auto", "input", "bits")
 
 def _compiling() -> bool:
     return torch.compiler.is_compiling()
+
+
+def _concrete(t) -> bool:
+    """Whether ``t``'s values may be read without a device sync or a trace break: a plain CPU
+    tensor, outside torch.compile (not meta, not a FakeTensor, not on an accelerator)."""
+    return type(t) in (torch.Tensor, torch.nn.Parameter) and t.device.type == "cpu" and not _compiling()
 
 
 def _check_call(spec, x, memory, inplace):
@@ -43,9 +51,13 @@ def _check_call(spec, x, memory, inplace):
         )
 
 
-def _call_seed(seed):
-    """An int for this call, so that the backward draws the forward's slopes again."""
-    if _compiling():
+def _call_seed(seed, x, replay: bool):
+    """An int for this call, so that the backward (``replay``) draws the forward's slopes again;
+    ``None`` (draw from torch's generator) where nothing is replayed, or where no seeded draw can
+    run: under torch.compile, on meta or fake tensors."""
+    if _compiling() or x.device.type == "meta" or type(x) is not torch.Tensor and is_fake(x):
+        return None
+    if seed is None and not replay:
         return None
     if seed is None or isinstance(seed, torch.Generator):
         return int(torch.randint(0, 2**62, (), generator=seed))
@@ -60,14 +72,15 @@ def _weight(spec, x, params):
     alpha = params.pop(learned[0])
     if not isinstance(alpha, torch.Tensor):
         return torch.tensor(alpha, dtype=x.dtype, device=x.device)
-    if not _compiling():
-        _slope_array(x, XP, alpha.detach())  # the core's checks: real, broadcasts into x, finite
-    return alpha.to(x.dtype)
+    if alpha.dtype == torch.bool or alpha.is_complex() or not _broadcasts_into(alpha.shape, x.shape):
+        _slope_array(x, XP, alpha.detach())  # the core's message; shapes and dtypes only, no values
+    return alpha if alpha.dtype == x.dtype else alpha.to(x.dtype)
 
 
 def _all_positive(weight) -> bool:
-    # A data-dependent branch: under torch.compile keep the input (no graph break).
-    return weight is None or (not _compiling() and bool((weight > 0).all()))
+    """Every slope > 0, where that can be read for free (see ``_concrete``); elsewhere ``False``:
+    keep the input, with no data-dependent branch and no device sync."""
+    return weight is None or (_concrete(weight) and bool((weight > 0).all()))
 
 
 def _keep(spec, params, weight, memory, inplace):
@@ -76,9 +89,10 @@ def _keep(spec, params, weight, memory, inplace):
     if memory == "bits":
         return "bits"
     valid = spec.output_derivative is not None and spec.output_derivative_valid(params)
-    valid = valid and _all_positive(weight)
     # prelu's weight gradient needs x: y = w * x loses it where the product under- or overflows.
     learns = weight is not None and weight.requires_grad
+    if valid and (inplace or not learns):  # where the answer matters: read the slopes
+        valid = _all_positive(weight)
     exact = valid and spec.name not in CANCELS_FROM_OUTPUT and not learns
     if memory == "auto" and (exact or (inplace and valid)):
         return "output"
@@ -89,6 +103,25 @@ def _keep(spec, params, weight, memory, inplace):
             f"Received: {', '.join(f'{k}={v!r}' for k, v in params.items())}, memory={memory!r}"
         )
     return "input"
+
+
+def _transformed(x) -> bool:
+    """Whether ``x`` is under a torch.func transform (vmap, grad, jacrev, jvp...) or forward-mode
+    AD: there the call is the core's differentiable math, which the transforms see through."""
+    return torch._C._are_functorch_transforms_active() or forward_ad._current_level >= 0
+
+
+def _differentiable(spec, x, weight, params, inplace):
+    """The core's math on ``x``, differentiated by autograd and torch.func (the same kink rule:
+    it is written with ``where(x > 0, ...)``). For torch.func and forward-mode AD."""
+    if weight is not None:
+        params["alpha"] = weight
+    y = spec.forward(x.to(_work(x.dtype, wide=spec.rounds_once)), XP, **params).to(x.dtype)
+    return x.copy_(y) if inplace else y
+
+
+def _needs_grad(x, weight) -> bool:
+    return torch.is_grad_enabled() and (x.requires_grad or weight is not None and weight.requires_grad)
 
 
 def _prepare(spec, x, params, memory, inplace):
@@ -105,9 +138,13 @@ def check(spec, params: dict, *, memory="auto", inplace=False):
         _keep(spec, params, _weight(spec, x, params), memory, inplace)
 
 
-def rectify(spec, x, params: dict, *, memory="auto", inplace=False):
-    """``spec`` applied to the tensor ``x`` with ``params`` (validated, defaults filled in)."""
-    params = _prepare(spec, x, params, memory, inplace)
+def rectify(spec, x, params: dict, *, memory="auto", inplace=False, resolved=False):
+    """``spec`` applied to the tensor ``x`` with ``params`` (validated, defaults filled in;
+    ``resolved``: already validated and complete, as a module's are)."""
+    if resolved:
+        _check_call(spec, x, memory, inplace)
+    else:
+        params = _prepare(spec, x, params, memory, inplace)
     if not x.is_floating_point():
         y = evaluate(spec, x, params)
         if not inplace:
@@ -119,10 +156,19 @@ def rectify(spec, x, params: dict, *, memory="auto", inplace=False):
             )
         return x.copy_(y)
     native = NATIVE.get(spec.name)
+    if native is not None and exact_here(spec, x) and not _transformed(x):  # sigmoid, tanh on CPU
+        if _needs_grad(x, None):  # the core's forward, torch's backward from the output
+            return Rectify.apply(x, None, spec, tuple(params.items()), "output", inplace)
+        return core_forward(spec, x, params, inplace)
     if native is not None:
         return native(x, params, inplace)
     weight = _weight(spec, x, params)
+    if _transformed(x):
+        return _differentiable(spec, x, weight, params, inplace)
+    backward = not torch.jit.is_tracing() and _needs_grad(x, weight)
     if spec.name == "rrelu" and params["training"]:
-        params["seed"] = _call_seed(params["seed"])
+        params["seed"] = _call_seed(params["seed"], x, replay=backward)
+    if not backward:  # the forward alone
+        return _forward(spec, x, weight, params, inplace)[0]
     keep = _keep(spec, params, weight, memory, inplace)
     return Rectify.apply(x, weight, spec, tuple(params.items()), keep, inplace)
