@@ -267,8 +267,8 @@ def _concrete(value):
 
 def _rank(x):
     """The number of axes of ``x``; ``None`` where it is unknown (TensorFlow traced with
-    ``TensorSpec(shape=None)``)."""
-    return x.ndim
+    ``TensorSpec(shape=None)``, whose ``TensorShape.rank`` is then ``None``)."""
+    return None if getattr(x.shape, "rank", 0) is None else len(x.shape)
 
 
 def _finite_or_array(value):
