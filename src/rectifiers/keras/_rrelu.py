@@ -36,9 +36,11 @@ class RReLU(Rectifier):
     spec_name = "rrelu"
 
     def __init__(self, *args, seed=None, **kwargs):
+        self.seed = seed  # read by _create_state, which the base's __init__ calls before it builds
         super().__init__(*args, **kwargs)
-        self.seed = seed
-        self.seed_generator = keras.random.SeedGenerator(seed)
+
+    def _create_state(self):
+        self.seed_generator = keras.random.SeedGenerator(self.seed)
 
     def call(self, inputs, training=None):
         if not training:
