@@ -94,3 +94,12 @@ def test_training_is_honoured():
         rrelu(X, key, training="yes")
     with pytest.raises(TypeError, match=r"the key is the seed.*Received: seed=3"):
         rrelu(X, key, seed=3)
+
+
+def test_the_core_refuses_a_jax_array_that_is_not_a_key():
+    with pytest.raises(TypeError, match=r"seed must be an int in \[0, 2\*\*63\), None or a random generator"):
+        rf.rrelu(X, training=True, seed=jnp.zeros(3))
+    with pytest.raises(TypeError, match=r"None or a JAX PRNG key for jax arrays.*Received: seed=Gen"):
+        rf.rrelu(X, training=True, seed=np.random.default_rng(0))
+    raw = jax.random.PRNGKey(1)
+    np.testing.assert_array_equal(np.asarray(rf.rrelu(X, training=True, seed=raw)), np.asarray(rrelu(X, raw)))

@@ -42,9 +42,18 @@ def _is_generator(seed) -> bool:
     torch, jax, tf = (sys.modules.get(m) for m in ("torch", "jax", "tensorflow"))
     return (
         (torch is not None and isinstance(seed, torch.Generator))
-        or (jax is not None and isinstance(seed, jax.Array))
+        or (jax is not None and is_jax_key(jax, seed))
         or (tf is not None and isinstance(seed, tf.random.Generator))
     )
+
+
+def is_jax_key(jax, seed) -> bool:
+    """A typed JAX PRNG key (``jax.random.key``) or a legacy raw one (uint32, last axis 2)."""
+    dtype = getattr(seed, "dtype", None)
+    if not isinstance(seed, jax.Array) or dtype is None:
+        return False
+    typed = jax.dtypes.issubdtype(dtype, jax.dtypes.prng_key)
+    return typed or (dtype == np.uint32 and tuple(seed.shape)[-1:] == (2,))
 
 
 def _refuse(lib: str, accepted: str, seed):
@@ -87,7 +96,7 @@ def uniform(xp, like, lower: float, upper: float, seed):
         import jax
 
         shape, key = tuple(like.shape), seed
-        if not (seed is None or isinstance(seed, (numbers.Integral, jax.Array))):
+        if not (seed is None or isinstance(seed, numbers.Integral) or is_jax_key(jax, seed)):
             _refuse(lib, "JAX PRNG key", seed)
         if seed is None and _staged(jax, like):
             raise ValueError(

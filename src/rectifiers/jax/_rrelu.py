@@ -8,16 +8,14 @@ import jax
 import jax.numpy as jnp
 
 from .._apply import evaluate
+from .._random import is_jax_key
 from .._spec import get
 
 _SPEC = get("rrelu")
 
 
 def _check_key(key):
-    dtype = getattr(key, "dtype", None)
-    typed = dtype is not None and jax.dtypes.issubdtype(dtype, jax.dtypes.prng_key)
-    raw = dtype == jnp.uint32 and getattr(key, "shape", ())[-1:] == (2,)
-    if not (typed or raw):
+    if not is_jax_key(jax, key):
         raise TypeError(
             "rectifiers.jax.rrelu: key must be a JAX PRNG key, e.g. jax.random.key(0) (or a "
             f"legacy jax.random.PRNGKey), or None for inference. Received: key={key!r}"
