@@ -373,8 +373,9 @@ def _ordered_bounds(params) -> str | None:
             "seed",
             None,
             check_seed,
-            "an int (the same slopes on every call), None (fresh slopes), or the library's generator: "
-            "numpy.random.Generator, torch.Generator, a JAX key, tf.random.Generator.",
+            "an int in [0, 2**63) (the same slopes on every call), None (fresh slopes; under jax.jit "
+            "or vmap pass a key instead), or the library's generator: numpy.random.Generator, "
+            "torch.Generator, a JAX key, tf.random.Generator.",
             kind="keyword",
             hyper=False,
         ),
