@@ -149,3 +149,8 @@ def test_tensorflow_ragged_and_sparse_tensors_are_refused_by_type(kind):
     x = tf.ragged.constant([[1.0], [-2.0, 3.0]]) if kind == "RaggedTensor" else tf.sparse.eye(2)
     with pytest.raises(TypeError, match=rf"dense tf.Tensor or tf.Variable.*Received: x of type tf.{kind}"):
         rf.relu(x)
+
+
+def test_a_tuple_of_lists_that_is_ragged_is_refused_too():
+    with pytest.raises(ValueError, match=r"Received: a ragged tuple"):
+        rf.sigmoid(([1.0], [2.0, 3.0]))

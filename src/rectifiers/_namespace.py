@@ -36,6 +36,8 @@ def _from_python(x):
     try:
         return np.asarray(x)
     except ValueError as error:  # NumPy: "... inhomogeneous shape after 1 dimensions ..."
+        if not isinstance(x, (list, tuple)):
+            raise
         raise ValueError(
             "rectifiers takes arrays, numbers and rectangular nested sequences of numbers. Received: "
             f"a ragged {type(x).__name__}, which NumPy cannot make an array of ({error})"
