@@ -152,6 +152,9 @@ def test_defaults_come_from_the_spec():
         (lambda: rk.RReLU(lower=0.5, upper=0.25), ValueError, "lower must be <= upper"),
         (lambda: rk.RReLU(upper=1.5), ValueError, r"\[0, 1\]. Received: upper=1.5"),
         (lambda: rk.RReLU(training=True), TypeError, "Received: training"),
+        (lambda: rk.RReLU(seed=True), TypeError, r"seed must be an int.*Received: seed=True"),
+        (lambda: rk.RReLU(seed=-1), ValueError, r"seed must be an int in \[0, 2\*\*63\)\. Received: seed=-1"),
+        (lambda: rk.RReLU(seed=2**64), ValueError, r"\[0, 2\*\*63\)\. Received: seed=18446744073709551616"),
         (lambda: rk.PReLU(alpha=0.1), TypeError, "alpha_initializer"),
         (lambda: rk.PReLU(float("nan")), ValueError, "Received: alpha_initializer=nan"),
         (
