@@ -37,27 +37,35 @@ import torch
 import rectifiers as rf
 import rectifiers.torch as rt
 
-NAMES = ("relu", "relu6", "leaky_relu", "prelu", "rrelu", "elu", "selu")
+#: The rectifiers: every activation with a kink.
+NAMES = tuple(name for name in rf.names() if rf.get(name).kinks)
+
+#: torch.nn's module for each activation that has one, from our parameters (rrelu in training,
+#: as a module is). An activation without one is skipped, and the run says so.
+TORCH_NN = {
+    "relu": lambda p: torch.nn.ReLU(),
+    "relu6": lambda p: torch.nn.ReLU6(),
+    "leaky_relu": lambda p: torch.nn.LeakyReLU(p["alpha"]),
+    "prelu": lambda p: torch.nn.PReLU(init=p["alpha"]),
+    "rrelu": lambda p: torch.nn.RReLU(p["lower"], p["upper"]),
+    "elu": lambda p: torch.nn.ELU(p["alpha"]),
+    "selu": lambda p: torch.nn.SELU(),
+}
 
 
-def torch_nn(name, params):
-    """torch.nn's module for ``name`` with our parameters (rrelu in training, as a module is)."""
-    nn = torch.nn
-    return {
-        "relu": lambda: nn.ReLU(),
-        "relu6": lambda: nn.ReLU6(),
-        "leaky_relu": lambda: nn.LeakyReLU(params.get("alpha")),
-        "prelu": lambda: nn.PReLU(init=params.get("alpha")),
-        "rrelu": lambda: nn.RReLU(params.get("lower"), params.get("upper")),
-        "elu": lambda: nn.ELU(params.get("alpha")),
-        "selu": lambda: nn.SELU(),
-    }[name]()
+def compared():
+    """The names in NAMES that torch.nn has a module for; the others are reported as skipped."""
+    for name in NAMES:
+        if name in TORCH_NN:
+            yield name
+        else:
+            print(f"{name:<11}skipped: torch.nn has no counterpart (add one to TORCH_NN)")
 
 
 def variants(name):
     """(label, activation factory) pairs to compare for ``name``."""
     params = rf.get(name).example_params
-    out = [("torch.nn", lambda: torch_nn(name, params)), ("ours", lambda: rt.Activation(name))]
+    out = [("torch.nn", lambda: TORCH_NN[name](params)), ("ours", lambda: rt.Activation(name))]
     if rf.get(name).mask is not None:
         out.append(("ours bits", lambda: rt.Activation(name, memory="bits")))
     return out
@@ -147,7 +155,7 @@ def run(title, build, x, rounds):
           f"{'peak MiB':>10}{'peak x':>8}{'ms':>9}{'time x':>8}")  # fmt: skip
     torch.manual_seed(0)
     relu_saved = saved_bytes(build(torch.nn.ReLU), x)[0]
-    for name in NAMES:
+    for name in compared():
         models = {label: build(act) for label, act in variants(name)}
         for m in models.values():
             m.load_state_dict(next(iter(models.values())).state_dict())
@@ -177,7 +185,7 @@ def run_alone(shape, rounds):
     print(f"\n## activation alone: input {shape}, {rounds} rounds (median ms; x: median paired ratio)")
     x = torch.randn(shape)
     g = torch.randn(shape)
-    for name in NAMES:
+    for name in compared():
         fns = {label: act() for label, act in variants(name)}
         times = {label: [] for label in fns}
         order = list(fns)

@@ -1,25 +1,36 @@
 """Writes docs/activations/<name>.md for every registered activation, from the registry.
 
 Formula, parameters, kinks, dtypes and properties come from the spec (and from running the
-function); only the peers' behaviour is prose, kept in PEERS below. tests/test_docs.py fails
-when a page is stale: run ``python docs/generate.py`` after changing a spec.
+function); only the peers' behaviour is prose, kept in PEERS below, and where a row states one
+of our defaults, its cell is read from the registry. tests/test_docs.py fails when a page is
+stale: run ``python docs/generate.py`` after changing a spec.
 """
 
 from __future__ import annotations
 
+import fractions
 import pathlib
 import sys
 
-import ml_dtypes
 import numpy as np
 
 import rectifiers as rf
 from rectifiers._apply import call_by_name
-from rectifiers._dtypes import REAL_DTYPES
+from rectifiers._constants import SELU_SCALE_ALPHA
+from rectifiers._dtypes import REAL_DTYPES, numpy_dtype
 from rectifiers._spec import REQUIRED
 
 HERE = pathlib.Path(__file__).parent
 
+
+def _fraction(value) -> str:
+    """0.125 -> "1/8": how papers and peers' docs write rrelu's bounds."""
+    return str(fractions.Fraction(value).limit_denominator(1000))
+
+
+#: name -> rows of (behaviour, rectifiers, PyTorch, JAX, TensorFlow / Keras). A rectifiers cell
+#: may be a function of our resolved defaults (learned parameters at their initial value), so
+#: that what the page says about our defaults is the registry's.
 PEERS = {
     "relu": [
         (
@@ -38,7 +49,7 @@ PEERS = {
         ("saved for backward", "output (rectifiers.torch)", "input", "bool mask", "output"),
     ],
     "leaky_relu": [
-        ("default alpha", "0.2", "0.01", "0.01", "0.2 (Keras layer: 0.3)"),
+        ("default alpha", lambda p: f"{p['alpha']}", "0.01", "0.01", "0.2 (Keras layer: 0.3)"),
         ("parameter name", "alpha", "negative_slope", "negative_slope", "alpha"),
         ("leaky'(0)", "alpha", "alpha", "1", "alpha"),
         (
@@ -57,7 +68,7 @@ PEERS = {
         ),
     ],
     "prelu": [
-        ("initial alpha", "0.25", "0.25", "Flax: 0.01", "Keras layer: 0 (zeros)"),
+        ("initial alpha", lambda p: f"{p['alpha']}", "0.25", "Flax: 0.01", "Keras layer: 0 (zeros)"),
         ("prelu'(0)", "alpha", "alpha (reverse mode), 1 (forward mode)", "Flax: 1", "Keras layer: 0"),
         (
             "alpha shape",
@@ -68,10 +79,16 @@ PEERS = {
         ),
     ],
     "rrelu": [
-        ("defaults", "lower 1/8, upper 1/3", "1/8, 1/3", "none", "TF-Addons: 1/8, 1/3"),
+        (
+            "defaults",
+            lambda p: f"lower {_fraction(p['lower'])}, upper {_fraction(p['upper'])}",
+            "1/8, 1/3",
+            "none",
+            "TF-Addons: 1/8, 1/3",
+        ),
         (
             "training default",
-            "False (functional)",
+            lambda p: f"{p['training']} (functional)",
             "False (F.rrelu), True (nn.RReLU)",
             "none",
             "Keras learning phase",
@@ -87,13 +104,19 @@ PEERS = {
         ("saved for backward", "a seed (rectifiers.torch)", "input + full-size noise", "none", "-"),
     ],
     "elu": [
-        ("alpha parameter", "yes, default 1.0", "yes, 1.0", "yes, 1.0", "tf.nn.elu has none"),
+        (
+            "alpha parameter",
+            lambda p: f"yes, default {p['alpha']}",
+            "yes, 1.0",
+            "yes, 1.0",
+            "tf.nn.elu has none",
+        ),
         ("elu'(0)", "alpha", "alpha", "alpha", "1"),
         ("elu'(nan)", "nan", "1 or nan by tensor length", "nan", "1"),
         ("integer input", "float", "NotImplementedError", "float32", "InvalidArgumentError"),
     ],
     "selu": [
-        ("selu'(0)", "lambda*alpha = 1.7581", "1.7581", "1.7581", "lambda = 1.0507"),
+        ("selu'(0)", f"lambda*alpha = {SELU_SCALE_ALPHA:.4f}", "1.7581", "1.7581", "lambda = 1.0507"),
         ("selu'(nan)", "nan", "lambda or nan by tensor length", "nan", "lambda"),
     ],
     "sigmoid": [
@@ -103,7 +126,7 @@ PEERS = {
         ("integer input", "float", "float32", "float32", "InvalidArgumentError"),
     ],
     "softmax": [
-        ("default axis", "-1", "dim=None: legacy implicit dim + warning", "-1", "-1"),
+        ("default axis", lambda p: f"{p['axis']}", "dim=None: legacy implicit dim + warning", "-1", "-1"),
         ("softmax([1, inf])", "[nan, nan]", "[nan, nan]", "[nan, nan]", "[0, nan]"),
         ("unsigned integer input", "float (correct)", "NotImplementedError", "nan", "InvalidArgumentError"),
     ],
@@ -117,8 +140,7 @@ def _call(name, x):
 def _dtype_row(name) -> str:
     cells = []
     for dtype in REAL_DTYPES:
-        np_dtype = ml_dtypes.bfloat16 if dtype == "bfloat16" else np.dtype(dtype)
-        out = _call(name, np.zeros(2, dtype=np_dtype)).dtype
+        out = _call(name, np.zeros(2, dtype=numpy_dtype(dtype))).dtype
         cells.append(f"{dtype} → {out.name}" if out.name != dtype else f"{dtype} (kept)")
     return ", ".join(cells)
 
@@ -140,6 +162,18 @@ def _kinks(spec) -> list[str]:
     for kink in spec.kinks:
         value = rf.derivative(spec.name, np.array([kink]), **spec.example_params)[0]
         lines.append(f"- f'({kink:g}) = {value:.10g} (with {spec.example_params or 'no parameters'})")
+    return lines
+
+
+def _peers_table(spec) -> list[str]:
+    rows = PEERS.get(spec.name)
+    if rows is None:
+        return ["Not compared yet: add its rows to PEERS in docs/generate.py."]
+    ours = spec.resolve(**spec.example_params)
+    lines = ["| behaviour | rectifiers | PyTorch | JAX | TensorFlow / Keras |", "|---|---|---|---|---|"]
+    for behaviour, mine, *theirs in rows:
+        mine = mine(ours) if callable(mine) else mine
+        lines.append(f"| {' | '.join((behaviour, mine, *theirs))} |")
     return lines
 
 
@@ -180,9 +214,7 @@ def page(name: str) -> str:
         "",
         "## Where peers differ",
         "",
-        "| behaviour | rectifiers | PyTorch | JAX | TensorFlow / Keras |",
-        "|---|---|---|---|---|",
-        *[f"| {' | '.join(row)} |" for row in PEERS[name]],
+        *_peers_table(spec),
         "",
     ]
     return "\n".join(lines)

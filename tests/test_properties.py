@@ -9,8 +9,7 @@ import numpy as np
 import oracle
 import pytest
 from compare import assert_ulps, is_float
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 from libraries import LIBRARIES, NUMPY_DTYPES, flush_subnormals, library_params
 
 import rectifiers as rf

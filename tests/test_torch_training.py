@@ -53,13 +53,18 @@ def saved(model, x):
     return sum(n for n, _ in kept.values()), sorted(kept.values(), key=str)
 
 
+#: Where the output does not give the exact gradient: they keep the input, as torch.nn does
+#: (elu, selu: y + alpha cancels; a learned prelu slope: y = w * x can under- or overflow).
+KEEP_THE_INPUT = ("prelu", "elu", "selu")
+
+
 @pytest.mark.parametrize("name", RECTIFIERS)
 def test_saved_memory_equals_relus_where_torch_nn_keeps_more(name):
     x = torch.randn(32, 64)
     relu = saved(mlp(torch.nn.ReLU), x)[0]
     ours = saved(mlp(lambda: rt.Activation(name)), x)[0]
     theirs = saved(mlp(TORCH_NN[name]), x)[0]
-    assert ours == relu
+    assert ours == (theirs if name in KEEP_THE_INPUT else relu)
     if name not in ("relu",):  # torch.nn keeps the input (and rrelu its noise): the test can tell
         assert theirs > relu
 
@@ -78,7 +83,7 @@ def test_prelu_keeps_its_input_when_a_slope_is_not_positive():
     x = torch.randn(8, 3, requires_grad=True)
     cases = (([0.25, 0.5, 1.0], "output"), ([0.25, 0.0, 1.0], "input"), ([0.25, -1.0, 1.0], "input"))
     for slopes, kept in cases:
-        module = rt.PReLU(3)
+        module = rt.PReLU(3).requires_grad_(False)  # a learned slope keeps the input always
         with torch.no_grad():
             module.weight.copy_(torch.tensor(slopes))
         y = module(x)

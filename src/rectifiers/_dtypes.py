@@ -95,3 +95,20 @@ def working_dtype(xp, dtype, wide: bool = False, device=None):
     if wide and has_float64(xp, device):
         return xp.float64
     return xp.float32 if dtype_name(dtype) in ("float16", "bfloat16") else dtype
+
+
+def numpy_dtype(name: str) -> np.dtype:
+    """The NumPy dtype for one of the 12 real dtype names (bfloat16 from ml_dtypes).
+
+    The one mapping from names to NumPy dtypes: the bench, the docs generator and the tests use it.
+
+    >>> numpy_dtype("bfloat16").name, numpy_dtype("int8").name
+    ('bfloat16', 'int8')
+    """
+    if name not in REAL_DTYPES:
+        raise ValueError(f"Unknown dtype name. Received: {name!r}. Accepted: {', '.join(REAL_DTYPES)}.")
+    if name == "bfloat16":
+        import ml_dtypes
+
+        return np.dtype(ml_dtypes.bfloat16)
+    return np.dtype(name)

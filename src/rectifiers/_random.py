@@ -83,13 +83,9 @@ def uniform(xp, like, lower: float, upper: float, seed):
         shape = tuple(like.shape)
         if not (seed is None or isinstance(seed, (numbers.Integral, torch.Generator))):
             _refuse(lib, "torch.Generator", seed)
-        generator = seed
-        if seed is None or isinstance(seed, numbers.Integral):
-            generator = torch.Generator(like.device)
-            if seed is None:
-                generator.seed()
-            else:
-                generator.manual_seed(int(seed))
+        generator = seed  # None: torch's global generator, so torch.manual_seed reproduces the draws
+        if isinstance(seed, numbers.Integral):
+            generator = torch.Generator(like.device).manual_seed(int(seed))
         out = torch.empty(shape, dtype=dtype, device=like.device)
         return out.uniform_(lower, upper, generator=generator)
     if lib == "jax":

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import pkgutil
 
-#: Subcommand modules, in the order ``--help`` lists them.
-SUBCOMMANDS = ("demo", "bench")
+#: Subcommand modules: every public module of this package, in the order ``--help`` lists them
+#: (the main job first). A new subcommand is a new module here; no list to keep by hand.
+_FIRST = ("compare", "doctor")
+SUBCOMMANDS = tuple(
+    sorted(
+        (m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_")),
+        key=lambda name: (_FIRST.index(name) if name in _FIRST else len(_FIRST), name),
+    )
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -16,12 +16,12 @@ array([[-0.4,  0. ,  3. ]], dtype=float32)
 """
 
 from ._base import Rectifier as Rectifier
-from ._functions import ActivationFunction as ActivationFunction
-from ._functions import activation as activation
-from ._functions import with_defaults as _with_defaults
-from ._layers import Activation as Activation
-from ._layers import layer as layer
-from ._layers import named as _named
+from ._functions import (
+    ActivationFunction as ActivationFunction,
+    activation as activation,
+    with_defaults as _with_defaults,
+)
+from ._layers import Activation as Activation, layer as layer, named as _named
 from ._prelu import PReLU as PReLU
 from ._rrelu import RReLU as RReLU
 

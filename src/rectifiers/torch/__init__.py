@@ -10,15 +10,17 @@ torch.Size([2, 1])
 """
 
 from . import functional as functional
-from ._modules import ELU as ELU  # the named classes are generated from the registry
-from ._modules import NAMED
-from ._modules import SELU as SELU
-from ._modules import Activation as Activation
-from ._modules import LeakyReLU as LeakyReLU
-from ._modules import PReLU as PReLU
-from ._modules import ReLU as ReLU
-from ._modules import ReLU6 as ReLU6
-from ._modules import RReLU as RReLU
+from ._modules import (
+    ELU as ELU,  # the named classes are generated from the registry
+    NAMED,
+    SELU as SELU,
+    Activation as Activation,
+    LeakyReLU as LeakyReLU,
+    PReLU as PReLU,
+    ReLU as ReLU,
+    ReLU6 as ReLU6,
+    RReLU as RReLU,
+)
 from ._rectify import MEMORY as MEMORY
 
 __all__ = ["Activation", "MEMORY", "functional", *NAMED]

@@ -4,10 +4,12 @@ backward needs.
 What the backward keeps (``keep``):
 
 * ``"output"``: ``y``, wherever ``f'(x)`` can be recovered exactly from it (the spec's
-  ``output_derivative_valid``; prelu needs every slope > 0). The next layer keeps ``y`` anyway,
-  so this costs nothing: PyTorch keeps the input of leaky_relu, elu, selu and prelu.
-* ``"input"``: ``x``, where the output cannot give the gradient (a negative leaky or elu alpha,
-  a prelu slope <= 0), or when asked for with ``memory="input"``.
+  ``output_derivative_valid``; prelu needs every slope > 0 and a slope that learns nothing).
+  The next layer keeps ``y`` anyway, so this costs nothing: PyTorch keeps the input of
+  leaky_relu and prelu. elu and selu keep it only in place (``CANCELS_FROM_OUTPUT``).
+* ``"input"``: ``x``, where the output cannot give the gradient exactly (elu, selu, a learned
+  prelu slope, a negative leaky or elu alpha, a prelu slope <= 0), or when asked for with
+  ``memory="input"``.
 * ``"bits"``: the spec's 1-bit ``mask`` of ``x``, bit-packed (``memory="bits"``), for the
   piecewise-linear activations.
 * rrelu in training keeps one int seed besides: the backward draws the forward's slopes again.
@@ -20,17 +22,18 @@ from __future__ import annotations
 
 import torch
 
+from .._apply import derivative_of
 from .._dtypes import working_dtype
 from .._namespace import as_array
 from .._random import uniform
 from . import _bits
-from ._kernels import FORWARD, FROM_INPUT, FROM_OUTPUT, aten
+from ._kernels import FORWARD, FROM_INPUT, FROM_OUTPUT, OFF_MASK, aten
 
 XP, _ = as_array(torch.empty(0))
 
 
-def _work(dtype):
-    return working_dtype(XP, dtype)
+def _work(dtype, wide=False):
+    return working_dtype(XP, dtype, wide)
 
 
 def _slopes(like, params):
@@ -43,6 +46,13 @@ def _slopes(like, params):
 def _rrelu_noise(like, positive, params):
     """The factor rrelu multiplies by: 1 where ``positive``, the drawn slope elsewhere."""
     return _slopes(like, params).masked_fill_(positive, 1.0)
+
+
+def _rrelu_training_backward(g, positive, params):
+    """``g`` times rrelu's training slopes, drawn again from the forward's seed."""
+    like = torch.empty(positive.shape, dtype=_work(g.dtype), device=g.device)
+    noise = _rrelu_noise(like, positive, params)
+    return (g * noise if torch.is_grad_enabled() else noise.mul_(g)).to(g.dtype)
 
 
 def _forward(spec, x, weight, params, inplace):
@@ -70,25 +80,30 @@ def _core_backward(spec, g, t, weight, params, from_output):
     if weight is not None:
         positive = t > 0
         return torch.where(positive, g, weight * g), torch.where(positive, torch.zeros_like(t), t * g)
+    if _numpy_view(t) and not from_output and not torch.is_grad_enabled():
+        return g * torch.from_numpy(derivative_of(spec, t.detach().numpy(), params)), None
     derivative = spec.output_derivative if from_output else spec.derivative
-    return (g * derivative(t.to(_work(t.dtype)), XP, **params)).to(g.dtype), None
+    work = _work(t.dtype, wide=spec.rounds_once)  # elu, selu: float64, rounded once
+    return (g * derivative(t.to(work), XP, **params)).to(g.dtype), None
+
+
+def _numpy_view(t) -> bool:
+    """Whether f'(t) may run on a NumPy view of ``t``: the core's compiled kernels give its bits
+    (float32 elu, selu: float64 math, rounded once) several times faster than its torch ops."""
+    return t.dtype == torch.float32 and t.device.type == "cpu" and not torch.compiler.is_compiling()
 
 
 def _from_bits(spec, g, mask, params):
-    """``g * f'`` from the 1-bit mask.
-
-    Where f' is 1 on the mask and one constant off it (relu, relu6, leaky_relu: the core's
-    ``mask_derivative`` at ``[True, False]`` says which), ATen's ``leaky_relu_backward`` on the
-    mask as 0.0/1.0 applies it in one pass; rrelu multiplies by its regenerated slopes.
+    """``g * f'`` from the 1-bit mask: rrelu's training slopes drawn again, or f' = 1 on the mask
+    and one slope off it (``OFF_MASK``), in one pass of ATen's ``leaky_relu_backward`` on the
+    mask as 0.0/1.0; while a graph is built (double backward), the core's ``mask_derivative``.
     """
-    like = torch.empty(mask.shape, dtype=_work(g.dtype), device=g.device)
-    if spec.name == "rrelu":
-        noise = _rrelu_noise(like, mask, params)
-        return (g * noise if torch.is_grad_enabled() else noise.mul_(g)).to(g.dtype)
-    on, off = spec.mask_derivative(torch.tensor([True, False]), like[:2].reshape(-1), XP, **params).tolist()
-    if on != 1 or torch.is_grad_enabled():  # the general form (and double backward)
+    if spec.name == "rrelu" and params["training"]:
+        return _rrelu_training_backward(g, mask, params)
+    if torch.is_grad_enabled():
+        like = torch.empty(mask.shape, dtype=_work(g.dtype), device=g.device)
         return (g * spec.mask_derivative(mask, like, XP, **params)).to(g.dtype)
-    return aten.leaky_relu_backward(g, mask.to(g.dtype), off, False)
+    return aten.leaky_relu_backward(g, mask.to(g.dtype), OFF_MASK[spec.name](params), False)
 
 
 class Rectify(torch.autograd.Function):
@@ -116,17 +131,13 @@ class Rectify(torch.autograd.Function):
         elif keep == "bits":
             gx = _from_bits(spec, g, _bits.unpack(kept, ctx.shape), params)
         elif spec.name == "rrelu" and params["training"]:
-            like = torch.empty(ctx.shape, dtype=_work(g.dtype), device=g.device)
-            noise = _rrelu_noise(like, kept > 0, params)
-            gx = (g * noise if torch.is_grad_enabled() else noise.mul_(g)).to(g.dtype)
+            gx = _rrelu_training_backward(g, kept > 0, params)
         else:
             native = (FROM_OUTPUT if keep == "output" else FROM_INPUT).get(spec.name)
             if native is None or torch.is_grad_enabled():  # grad enabled: create_graph=True
                 gx, gw = _core_backward(spec, g, kept, weight, params, from_output=keep == "output")
             else:
                 gx, gw = native(g, kept, weight, params)
-        if weight is not None and ctx.needs_input_grad[1]:
+        if weight is not None and ctx.needs_input_grad[1]:  # kept the input: see _rectify._keep
             gw = gw.sum_to_size(weight.shape)
-            if keep == "output":
-                gw = gw / weight
         return gx, gw, None, None, None, None

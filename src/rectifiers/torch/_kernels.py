@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import torch
 
+from .._apply import evaluate
 from .._constants import SELU_ALPHA, SELU_SCALE
 from .._functional import rrelu_mean_slope
+from .._spec import get
 
 aten = torch.ops.aten
 
@@ -67,23 +69,50 @@ FROM_OUTPUT = {
     "leaky_relu": lambda g, y, w, p: (aten.leaky_relu_backward(g, y, p["alpha"], True), None),
     "elu": lambda g, y, w, p: (aten.elu_backward(g, p["alpha"], 1.0, 1.0, True, y), None),
     "selu": lambda g, y, w, p: (aten.elu_backward(g, SELU_ALPHA, SELU_SCALE, 1.0, True, y), None),
-    # With every slope > 0, y > 0 exactly where x > 0 and y * g = w * (x * g) where x <= 0:
-    # the caller divides the summed weight gradient by w.
-    "prelu": lambda g, y, w, p: aten._prelu_kernel_backward(g, y, w),
+    # With every slope > 0, y > 0 exactly where x > 0. Only for a slope that learns nothing: the
+    # weight gradient needs x, which y = w * x loses where the product under- or overflows.
+    "prelu": lambda g, y, w, p: (aten._prelu_kernel_backward(g, y, w)[0], None),
     "rrelu": lambda g, y, w, p: (aten.leaky_relu_backward(g, y, _mean_slope(p), True), None),
 }
 
+#: elu and selu from their input use the core's math (float64, rounded once; f'(NaN) = NaN):
+#: ATen's ``elu_backward`` on the input gives 1 (or lambda) at NaN on its scalar tail and is up
+#: to 2 ulp off for selu in float32.
 FROM_INPUT = {
     "leaky_relu": lambda g, x, w, p: (aten.leaky_relu_backward(g, x, p["alpha"], False), None),
-    "elu": lambda g, x, w, p: (aten.elu_backward(g, p["alpha"], 1.0, 1.0, False, x), None),
     "prelu": lambda g, x, w, p: aten._prelu_kernel_backward(g, x, w),
 }
+
+#: From the output, elu'(x) = y + alpha (selu: y + lambda * alpha) cancels as y -> -alpha: it
+#: loses the digits of alpha * e^x (x = -20 in float32 gives 0, exact 2.1e-9). So ``"auto"``
+#: keeps their input; only in place, where the input is gone, do they use the output, within
+#: eps * alpha of the exact derivative (eps of the input's dtype; docs/accuracy.md).
+CANCELS_FROM_OUTPUT = ("elu", "selu")
+
+#: ``memory="bits"`` outside rrelu's training: f' is 1 on the mask and one slope off it, which
+#: ATen's ``leaky_relu_backward`` applies to the mask as 0.0/1.0 in one pass (the tests compare
+#: each slope with the core's ``mask_derivative``).
+OFF_MASK = {
+    "relu": lambda p: 0.0,
+    "relu6": lambda p: 0.0,
+    "leaky_relu": lambda p: p["alpha"],
+    "rrelu": _mean_slope,
+}
+
+
+def _softmax(x, axis):
+    """``torch.softmax``; an axis that ``x`` lacks goes to the core, which says what it accepts."""
+    try:
+        return torch.softmax(x, axis)
+    except IndexError:
+        return evaluate(get("softmax"), x, {"axis": axis})
+
 
 # Activations PyTorch differentiates from their output already: used as they are.
 NATIVE = {
     "sigmoid": lambda x, p, inplace: x.sigmoid_() if inplace else torch.sigmoid(x),
     "tanh": lambda x, p, inplace: x.tanh_() if inplace else torch.tanh(x),
-    "softmax": lambda x, p, inplace: torch.softmax(x, p["axis"]),
+    "softmax": lambda x, p, inplace: _softmax(x, p["axis"]),
 }
 
 #: No in-place form: prelu (PyTorch has none) and softmax.

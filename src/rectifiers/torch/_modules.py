@@ -6,7 +6,10 @@ whose signature (parameters, order, defaults) is built from the core spec.
   default is the spec's. The name ``weight`` matches ``torch.nn.PReLU``'s state_dict.
 * rrelu's ``training`` follows ``module.training``. With ``seed=None`` its slopes come from
   PyTorch's global generator (``torch.manual_seed`` makes them reproducible); with an int seed
-  the module's k-th training call draws the same slopes as any module with that seed.
+  the module's k-th training call draws the same slopes as any module with that seed. Its
+  place in that stream, k, is in its ``state_dict`` (key ``position``), so resumed training
+  goes on where it stopped; a forward that ``torch.utils.checkpoint`` recomputes during the
+  backward takes its first run's place again, so it draws the same slopes.
 
 >>> import torch, rectifiers.torch as rt
 >>> rt.LeakyReLU()
@@ -19,17 +22,22 @@ Activation('elu', alpha=0.5, memory='input')
 
 from __future__ import annotations
 
+import collections
 import inspect
 
 import torch
 
 from .. import _spec as registry
-from .._spec import integer
-from ._rectify import rectify
+from .._spec import finite_number, integer
+from ._rectify import check, rectify
 
 #: Layout options of a learned parameter (binding-level, like torch.nn.PReLU's).
 _LAYOUT = {"num_parameters": 1, "axis": 1}
 _MIX = 0x9E3779B97F4A7C15
+#: The state_dict key of a seeded module's place in its random stream.
+_POSITION = "position"
+#: How many first runs without grad (reentrant checkpoint's) a seeded module remembers.
+_REPLAYS = 256
 
 
 def _learned(spec):
@@ -48,11 +56,15 @@ def _options(spec) -> dict:
     return options
 
 
-def _check_layout(spec, num_parameters, axis):
-    for name, value in (("num_parameters", num_parameters), ("axis", axis)):
-        problem = integer(value)
+def _check_layout(spec, num_parameters, axis, init):
+    for name, value, validator in (
+        ("num_parameters", num_parameters, integer),
+        ("axis", axis, integer),
+        ("init", init, finite_number),  # the start of a float parameter: a number, not an array
+    ):
+        problem = validator(value)
         if problem is not None:
-            raise TypeError(f"rectifiers.torch.{spec.name}: {name} {problem}. Received: {name}={value!r}")
+            raise type(problem)(f"rectifiers.torch.{spec.name}: {name} {problem}. Received: {name}={value!r}")
     if num_parameters < 1:
         raise ValueError(
             f"rectifiers.torch.{spec.name}: num_parameters must be >= 1. "
@@ -83,32 +95,49 @@ class Activation(torch.nn.Module):
         checked = {k: v for k, v in given.items() if k in {p.name for p in spec.params}}
         if learned is not None:
             checked[learned.name] = given["init"]
-            _check_layout(spec, given["num_parameters"], given["axis"])
+            _check_layout(spec, given["num_parameters"], given["axis"], given["init"])
         if given.get("seed") is not None and integer(given["seed"]) is not None:
             seed = given["seed"]
             raise TypeError(f"rectifiers.torch.{spec.name}: seed must be an int or None. Received: {seed=!r}")
-        # A dry run on an empty tensor: the core validates the parameters, the binding the options.
-        rectify(spec, torch.empty(0), checked, memory=memory, inplace=inplace)
+        check(spec, checked, memory=memory, inplace=inplace)  # the core's checks, and the binding's
         self.name, self.options, self.memory, self.inplace = spec.name, given, memory, inplace
-        self._calls = 0
         if learned is not None:
             self.weight = torch.nn.Parameter(torch.full((given["num_parameters"],), float(given["init"])))
+        if given.get("seed") is not None:
+            self._position, self._replays = 0, collections.deque(maxlen=_REPLAYS)
+            self.register_state_dict_post_hook(_save_position)
+            self.register_load_state_dict_pre_hook(_load_position)
 
     @property
     def _spec(self):
         return registry.get(self.name)
 
     def _params(self, x) -> dict:
-        spec, params = self._spec, {k: v for k, v in self.options.items() if k not in _LAYOUT and k != "init"}
-        learned = _learned(spec)
+        learned = _learned(self._spec)
+        layout = {*_LAYOUT, "init"} if learned is not None else set()
+        params = {k: v for k, v in self.options.items() if k not in layout}
         if learned is not None:
             params[learned.name] = self._slopes(x)
         if "seed" in params:
             params["training"] = self.training
             if self.training and params["seed"] is not None and not torch.compiler.is_compiling():
-                params["seed"] = (params["seed"] * _MIX + self._calls) % 2**63
-                self._calls += 1
+                params["seed"] = (params["seed"] * _MIX + self._next_position()) % 2**63
         return params
+
+    def _next_position(self) -> int:
+        """This training call's place in the seeded stream.
+
+        A forward run inside a backward pass is ``torch.utils.checkpoint`` recomputing an
+        earlier call, which takes that call's place again and does not move the stream on. With
+        ``use_reentrant=True`` the first run had no grad, and the segments are recomputed last
+        first: the latest such run's place. With ``use_reentrant=False``: the latest call's.
+        """
+        if torch._C._current_graph_task_id() != -1:
+            return self._replays.pop() if self._replays else max(self._position - 1, 0)
+        position, self._position = self._position, self._position + 1
+        if not torch.is_grad_enabled():
+            self._replays.append(position)
+        return position
 
     def _slopes(self, x):
         count, axis = self.options["num_parameters"], self.options["axis"]
@@ -134,6 +163,17 @@ class Activation(torch.nn.Module):
             if getattr(self, option) != default:
                 options += f", {option}={getattr(self, option)!r}"
         return options.lstrip(", ")
+
+
+def _save_position(module, state_dict, prefix, local_metadata):
+    state_dict[prefix + _POSITION] = torch.tensor(module._position)
+
+
+def _load_position(module, state_dict, prefix, local_metadata, strict, missing, unexpected, errors):
+    position = state_dict.pop(prefix + _POSITION, None)  # a checkpoint without it: keep the place
+    if position is not None:
+        module._position = int(position)
+        module._replays.clear()
 
 
 def _named(class_name: str, name: str):

@@ -12,7 +12,7 @@ import torch
 from .._apply import evaluate
 from .._functional import _slope_array
 from ._autograd import XP, Rectify
-from ._kernels import NATIVE, NO_INPLACE
+from ._kernels import CANCELS_FROM_OUTPUT, NATIVE, NO_INPLACE
 
 #: What the backward may keep: ``"auto"`` (the output where it gives the exact gradient, else
 #: the input), ``"input"`` (as torch.nn does) or ``"bits"`` (a 1-bit mask per element).
@@ -75,8 +75,12 @@ def _keep(spec, params, weight, memory, inplace):
         return "noise"
     if memory == "bits":
         return "bits"
-    exact = spec.output_derivative is not None and spec.output_derivative_valid(params)
-    if memory == "auto" and exact and _all_positive(weight):
+    valid = spec.output_derivative is not None and spec.output_derivative_valid(params)
+    valid = valid and _all_positive(weight)
+    # prelu's weight gradient needs x: y = w * x loses it where the product under- or overflows.
+    learns = weight is not None and weight.requires_grad
+    exact = valid and spec.name not in CANCELS_FROM_OUTPUT and not learns
+    if memory == "auto" and (exact or (inplace and valid)):
         return "output"
     if inplace:
         raise ValueError(
@@ -87,10 +91,23 @@ def _keep(spec, params, weight, memory, inplace):
     return "input"
 
 
+def _prepare(spec, x, params, memory, inplace):
+    """The checks and the resolved parameters: what a call knows before it computes."""
+    _check_call(spec, x, memory, inplace)
+    return spec.resolve(**params)
+
+
+def check(spec, params: dict, *, memory="auto", inplace=False):
+    """Every check ``rectify`` makes that needs no input: a module's checks at construction."""
+    x = torch.empty(0)
+    params = _prepare(spec, x, params, memory, inplace)
+    if spec.name not in NATIVE:
+        _keep(spec, params, _weight(spec, x, params), memory, inplace)
+
+
 def rectify(spec, x, params: dict, *, memory="auto", inplace=False):
     """``spec`` applied to the tensor ``x`` with ``params`` (validated, defaults filled in)."""
-    _check_call(spec, x, memory, inplace)
-    params = spec.resolve(**params)
+    params = _prepare(spec, x, params, memory, inplace)
     if not x.is_floating_point():
         y = evaluate(spec, x, params)
         if not inplace:
