@@ -59,3 +59,47 @@ def test_a_key_that_is_not_a_prng_key_is_refused(key):
 def test_bounds_are_validated_by_the_core():
     with pytest.raises(ValueError, match="lower must be <= upper"):
         rrelu(X, lower=0.4, upper=0.2)
+
+
+@pytest.mark.parametrize("transform", [jax.jit, jax.vmap], ids=["jit", "vmap"])
+def test_the_core_without_a_seed_under_jit_or_vmap_asks_for_a_key(transform):
+    """Traced once, a seed=None draw would be baked into the program: every call the same slopes."""
+    with pytest.raises(
+        ValueError, match=r"seed=None under jax.jit .*rectifiers.jax.rrelu\(x, key\).*int seed"
+    ):
+        transform(lambda v: rf.rrelu(v, training=True))(X)
+    with pytest.raises(ValueError, match=r"Pass a PRNG key"):
+        jax.jit(jax.grad(lambda v: jnp.sum(rf.rrelu(v, training=True))))(X)
+
+
+def test_the_core_without_a_seed_draws_fresh_slopes_eagerly_and_under_grad():
+    first, second = (np.asarray(rf.rrelu(X, training=True)) for _ in range(2))
+    assert not np.array_equal(first, second)
+    dx = [np.asarray(jax.grad(lambda v: jnp.sum(rf.rrelu(v, training=True)))(X)) for _ in range(2)]
+    assert not np.array_equal(*dx)  # grad outside jit runs each call: fresh slopes each time
+    jitted = jax.jit(
+        lambda v: rf.rrelu(v, training=True, seed=5)
+    )  # an int seed is the same slopes, by design
+    np.testing.assert_array_equal(np.asarray(jitted(X)), np.asarray(rf.rrelu(X, training=True, seed=5)))
+
+
+def test_training_is_honoured():
+    key = jax.random.key(0)
+    mean = (DEFAULTS["lower"] + DEFAULTS["upper"]) / 2
+    np.testing.assert_allclose(np.asarray(rrelu(X, key, training=False)), -mean, rtol=1e-7)
+    np.testing.assert_array_equal(np.asarray(rrelu(X, key, training=True)), np.asarray(rrelu(X, key)))
+    with pytest.raises(TypeError, match=r"training=True needs a key.*Received: key=None"):
+        rrelu(X, training=True)
+    with pytest.raises(TypeError, match=r"training must be True or False.*Received: training='yes'"):
+        rrelu(X, key, training="yes")
+    with pytest.raises(TypeError, match=r"the key is the seed.*Received: seed=3"):
+        rrelu(X, key, seed=3)
+
+
+def test_the_core_refuses_a_jax_array_that_is_not_a_key():
+    with pytest.raises(TypeError, match=r"seed must be an int in \[0, 2\*\*63\), None or a random generator"):
+        rf.rrelu(X, training=True, seed=jnp.zeros(3))
+    with pytest.raises(TypeError, match=r"None or a JAX PRNG key for jax arrays.*Received: seed=Gen"):
+        rf.rrelu(X, training=True, seed=np.random.default_rng(0))
+    raw = jax.random.PRNGKey(1)
+    np.testing.assert_array_equal(np.asarray(rf.rrelu(X, training=True, seed=raw)), np.asarray(rrelu(X, raw)))

@@ -30,31 +30,40 @@ def assert_gradients_match(ours, theirs):
     np.testing.assert_allclose(ours, theirs, rtol=scale, atol=scale * float(np.max(np.abs(theirs))))
 
 
-# (ours, theirs, max ulp) for each peer, with the parameters spelled the peer's way
-def _torch_pairs(F):
-    return [
-        (rf.relu, F.relu, 0), (rf.relu6, F.relu6, 0),
-        (lambda x: rf.leaky_relu(x, alpha=0.01), lambda x: F.leaky_relu(x, 0.01), 0),
-        (rf.leaky_relu, lambda x: F.leaky_relu(x, 0.2), 0),
-        (lambda x: rf.prelu(x, 0.25), lambda x: F.prelu(x, x.new_tensor([0.25])), 0),
-        (lambda x: rf.elu(x, alpha=0.7), lambda x: F.elu(x, 0.7), 1), (rf.selu, F.selu, 1),
-        (rf.sigmoid, F.sigmoid, 1), (rf.tanh, F.tanh, 1), (rf.softmax, lambda x: F.softmax(x, -1), 1),
-        (lambda x: rf.rrelu(x), lambda x: F.rrelu(x, training=False), 0),
-    ]  # fmt: skip
+def _pair(id, ours, theirs, ulps):
+    """One parity case: ``ours(x)`` against ``theirs(peer, x)`` (the peer is imported by the
+    test, so collection imports no framework); ``ulps == 0``: bit-identical."""
+    return pytest.param(ours, theirs, ulps, id=id)
 
 
-def test_torch_forward_and_gradient():
+# each peer's function, with the parameters spelled the peer's way
+TORCH_PAIRS = [
+    _pair("relu", rf.relu, lambda F, x: F.relu(x), 0),
+    _pair("relu6", rf.relu6, lambda F, x: F.relu6(x), 0),
+    _pair("leaky_relu-0.01", lambda x: rf.leaky_relu(x, alpha=0.01), lambda F, x: F.leaky_relu(x, 0.01), 0),
+    _pair("leaky_relu-default", rf.leaky_relu, lambda F, x: F.leaky_relu(x, 0.2), 0),
+    _pair("prelu", lambda x: rf.prelu(x, 0.25), lambda F, x: F.prelu(x, x.new_tensor([0.25])), 0),
+    _pair("elu-0.7", lambda x: rf.elu(x, alpha=0.7), lambda F, x: F.elu(x, 0.7), 1),
+    _pair("selu", rf.selu, lambda F, x: F.selu(x), 1),
+    _pair("sigmoid", rf.sigmoid, lambda F, x: F.sigmoid(x), 1),
+    _pair("tanh", rf.tanh, lambda F, x: F.tanh(x), 1),
+    _pair("softmax", rf.softmax, lambda F, x: F.softmax(x, -1), 1),
+    _pair("rrelu-eval", lambda x: rf.rrelu(x), lambda F, x: F.rrelu(x, training=False), 0),
+]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize(("ours", "theirs", "ulps"), TORCH_PAIRS)
+def test_torch_forward_and_gradient(ours, theirs, ulps, dtype):
     torch = pytest.importorskip("torch")
     F = torch.nn.functional
-    for ours, theirs, ulps in _torch_pairs(F):
-        for dtype in (torch.float32, torch.float64):
-            a = torch.tensor(X32, dtype=dtype, requires_grad=True)
-            b = torch.tensor(X32, dtype=dtype, requires_grad=True)
-            ya, yb = ours(a), theirs(b)
-            assert_matches(ya.detach().numpy(), yb.detach().numpy(), bitwise=ulps == 0)
-            (ya * torch.arange(len(X32))).sum().backward()
-            (yb * torch.arange(len(X32))).sum().backward()
-            assert_gradients_match(a.grad.numpy(), b.grad.numpy())
+    a = torch.tensor(X32, dtype=getattr(torch, dtype), requires_grad=True)
+    b = torch.tensor(X32, dtype=getattr(torch, dtype), requires_grad=True)
+    ya, yb = ours(a), theirs(F, b)
+    assert_matches(ya.detach().numpy(), yb.detach().numpy(), bitwise=ulps == 0)
+    (ya * torch.arange(len(X32))).sum().backward()
+    (yb * torch.arange(len(X32))).sum().backward()
+    assert_gradients_match(a.grad.numpy(), b.grad.numpy())
 
 
 def test_torch_pinned_differences():
@@ -75,27 +84,30 @@ def test_torch_pinned_differences():
     assert rf.leaky_relu(torch.tensor([1, -2])).dtype == torch.float64, "ours: int64 -> float64"
 
 
-def _jax_pairs(jnn):
-    return [
-        (rf.relu, jnn.relu, 0), (rf.relu6, jnn.relu6, 0),
-        (lambda x: rf.leaky_relu(x, alpha=0.01), jnn.leaky_relu, 0),
-        (lambda x: rf.elu(x, alpha=0.7), lambda x: jnn.elu(x, 0.7), 1), (rf.selu, jnn.selu, 1),
-        (rf.sigmoid, jnn.sigmoid, 1), (rf.tanh, jnn.tanh, 1), (rf.softmax, jnn.softmax, 1),
-    ]  # fmt: skip
+JAX_PAIRS = [
+    _pair("relu", rf.relu, lambda jnn, x: jnn.relu(x), 0),
+    _pair("relu6", rf.relu6, lambda jnn, x: jnn.relu6(x), 0),
+    _pair("leaky_relu-0.01", lambda x: rf.leaky_relu(x, alpha=0.01), lambda jnn, x: jnn.leaky_relu(x), 0),
+    _pair("elu-0.7", lambda x: rf.elu(x, alpha=0.7), lambda jnn, x: jnn.elu(x, 0.7), 1),
+    _pair("selu", rf.selu, lambda jnn, x: jnn.selu(x), 1),
+    _pair("sigmoid", rf.sigmoid, lambda jnn, x: jnn.sigmoid(x), 1),
+    _pair("tanh", rf.tanh, lambda jnn, x: jnn.tanh(x), 1),
+    _pair("softmax", rf.softmax, lambda jnn, x: jnn.softmax(x), 1),
+]
 
 
-def test_jax_forward_and_gradient():
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize(("ours", "theirs", "ulps"), JAX_PAIRS)
+def test_jax_forward_and_gradient(ours, theirs, ulps, dtype):
     jax = pytest.importorskip("jax")
     jax.config.update("jax_enable_x64", True)
     x = X32[X32 != 0]  # jax.nn.leaky_relu's gradient at 0 differs (pinned below)
-    for ours, theirs, ulps in _jax_pairs(jax.nn):
-        for dtype in (np.float32, np.float64):
-            a = jax.numpy.asarray(x.astype(dtype))
-            assert_matches(ours(a), theirs(a), bitwise=ulps == 0)
-            weights = np.arange(len(x))  # sum(softmax) is constant: weight it so its gradient is not noise
-            ga = jax.grad(lambda v, f=ours, w=weights: (f(v) * w).sum())(a)
-            gb = jax.grad(lambda v, f=theirs, w=weights: (f(v) * w).sum())(a)
-            assert_gradients_match(ga, gb)
+    a = jax.numpy.asarray(x.astype(dtype))
+    assert_matches(ours(a), theirs(jax.nn, a), bitwise=ulps == 0)
+    weights = np.arange(len(x))  # sum(softmax) is constant: weight it so its gradient is not noise
+    ga = jax.grad(lambda v: (ours(v) * weights).sum())(a)
+    gb = jax.grad(lambda v: (theirs(jax.nn, v) * weights).sum())(a)
+    assert_gradients_match(ga, gb)
 
 
 def test_jax_pinned_differences():
@@ -106,24 +118,31 @@ def test_jax_pinned_differences():
     assert jax.nn.relu6(ints).dtype.kind == "f" and rf.relu6(ints).dtype == ints.dtype
 
 
-def _tf_pairs(tf):
-    return [
-        (rf.relu, tf.nn.relu, 0), (rf.relu6, tf.nn.relu6, 0),
-        (lambda x: rf.leaky_relu(x, alpha=0.01), lambda x: tf.nn.leaky_relu(x, 0.01), 0),
-        (rf.leaky_relu, tf.nn.leaky_relu, 0), (rf.elu, tf.nn.elu, 1), (rf.selu, tf.nn.selu, 1),
-        (rf.sigmoid, tf.nn.sigmoid, 1), (rf.tanh, tf.nn.tanh, 1), (rf.softmax, tf.nn.softmax, 1),
-    ]  # fmt: skip
+TF_PAIRS = [
+    _pair("relu", rf.relu, lambda tf, x: tf.nn.relu(x), 0),
+    _pair("relu6", rf.relu6, lambda tf, x: tf.nn.relu6(x), 0),
+    _pair(
+        "leaky_relu-0.01", lambda x: rf.leaky_relu(x, alpha=0.01), lambda tf, x: tf.nn.leaky_relu(x, 0.01), 0
+    ),
+    _pair("leaky_relu-default", rf.leaky_relu, lambda tf, x: tf.nn.leaky_relu(x), 0),
+    _pair("elu", rf.elu, lambda tf, x: tf.nn.elu(x), 1),
+    _pair("selu", rf.selu, lambda tf, x: tf.nn.selu(x), 1),
+    _pair("sigmoid", rf.sigmoid, lambda tf, x: tf.nn.sigmoid(x), 1),
+    _pair("tanh", rf.tanh, lambda tf, x: tf.nn.tanh(x), 1),
+    _pair("softmax", rf.softmax, lambda tf, x: tf.nn.softmax(x), 1),
+]
 
 
-def test_tensorflow_forward_and_gradient():
+@pytest.mark.parametrize(("ours", "theirs", "ulps"), TF_PAIRS)
+def test_tensorflow_forward_and_gradient(ours, theirs, ulps):
     tf = pytest.importorskip("tensorflow")
     x = X32[X32 != 0]  # tf's selu'(0) differs (pinned below)
-    for ours, theirs, ulps in _tf_pairs(tf):
-        v = tf.Variable(x)
-        assert_matches(ours(v).numpy(), theirs(v).numpy(), bitwise=ulps == 0)
-        with tf.GradientTape(persistent=True) as tape:
-            ya, yb = tf.reduce_sum(ours(v) * np.arange(len(x))), tf.reduce_sum(theirs(v) * np.arange(len(x)))
-        assert_gradients_match(tape.gradient(ya, v), tape.gradient(yb, v))
+    v = tf.Variable(x)
+    assert_matches(ours(v).numpy(), theirs(tf, v).numpy(), bitwise=ulps == 0)
+    with tf.GradientTape(persistent=True) as tape:
+        ya = tf.reduce_sum(ours(v) * np.arange(len(x)))
+        yb = tf.reduce_sum(theirs(tf, v) * np.arange(len(x)))
+    assert_gradients_match(tape.gradient(ya, v), tape.gradient(yb, v))
 
 
 def test_tensorflow_pinned_differences():

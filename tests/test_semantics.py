@@ -13,7 +13,7 @@ SEED = np.array([1.0, -0.5, 3.4, -2.1, 0.0, -6.5], dtype=np.float32)
 ELEMENTWISE = [n for n in rf.names() if rf.get(n).elementwise]
 
 
-def _call(activation, x, **params):
+def _call(activation, x, /, **params):
     return call_by_name(activation, x, **{**rf.get(activation).example_params, **params})
 
 
@@ -177,9 +177,43 @@ def test_rrelu_accepts_library_generators():
     assert math.isclose(rf.rrelu(np.array([-2.0, -1.0, 0.0, 1.0, 2.0]), 0.1, 0.2)[0], -0.3)
 
 
-def test_name_is_accepted_everywhere():
-    for name in rf.names():
-        _call(name, SEED, name="scope")
+SCOPE = "rectifiers_scope_probe"
+
+
+def _scope_is_seen(library, f, x) -> bool | None:
+    """Whether ``f(x, name=SCOPE)`` opened the library's scope (``None``: the library has none)."""
+    if library.name == "torch":
+        import torch
+
+        with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) as profile:
+            f(library.make(x))
+        return SCOPE in {event.name for event in profile.events()}
+    if library.name == "jax":
+        import jax
+
+        return f"{SCOPE}/" in jax.jit(f).lower(library.make(x)).as_text(debug_info=True)
+    if library.name == "tensorflow":
+        import tensorflow as tf
+
+        graph = tf.function(f).get_concrete_function(tf.TensorSpec(x.shape, tf.float32)).graph
+        return any(op.name.startswith(f"{SCOPE}/") for op in graph.get_operations())
+    return None
+
+
+@pytest.mark.parametrize("library", library_params())
+@pytest.mark.parametrize("activation", rf.names())
+def test_name_opens_the_library_scope(library, activation):
+    """``name=`` is torch's record_function, JAX's named_scope, TensorFlow's name_scope; NumPy and
+    array_api_strict have none and accept it. The result is the same with and without it, and a
+    name that is not a str is refused on every library."""
+    x = library.make(SEED)
+    np.testing.assert_array_equal(
+        library.to_numpy(_call(activation, x, name=SCOPE)), library.to_numpy(_call(activation, x))
+    )
+    seen = _scope_is_seen(library, lambda v: _call(activation, v, name=SCOPE), SEED)
+    assert seen is (None if library.name in ("numpy", "array_api_strict") else True)
+    with pytest.raises(TypeError, match=r"name must be a str .*Received: name=5"):
+        _call(activation, x, name=5)
 
 
 def test_jax_without_x64_returns_float32_for_integers():

@@ -88,3 +88,75 @@ def test_rrelu_with_tensorflow_generators():
         tape.watch(x)
         y = rf.rrelu(x, training=True, seed=7)
     np.testing.assert_array_equal(tape.gradient(y, x).numpy(), seeded[0])
+
+
+def test_unknown_rank():
+    """A tf.function traced with TensorSpec(shape=None): elementwise activations (rrelu's draws
+    included) run; softmax, which must place its axis, and prelu with an array alpha, which must
+    check broadcasting, say what they need."""
+
+    def traced(f):
+        return tf.function(f, input_signature=[tf.TensorSpec(shape=None, dtype=tf.float32)])
+
+    x = tf.constant([[-1.0, 2.0]])
+    for name in ELEMENTWISE:
+        params = rf.get(name).example_params
+        assert traced(lambda v, n=name, p=params: evaluate(rf.get(n), v, p))(x).shape == (1, 2), name
+    drawn = -traced(lambda v: rf.rrelu(v, training=True, seed=3))(-tf.ones([2, 8])).numpy()
+    np.testing.assert_array_equal(drawn, -rf.rrelu(-tf.ones([2, 8]), training=True, seed=3).numpy())
+    with pytest.raises(ValueError, match=r"softmax needs the rank .*Received: x of unknown rank"):
+        traced(rf.softmax)(x)
+    with pytest.raises(
+        ValueError, match=r"prelu: an array alpha needs x of known rank.*Received: x of unknown"
+    ):
+        traced(lambda v: rf.prelu(v, tf.constant([0.1, 0.2])))(x)
+
+
+#: Each tf.nn function with the core's call that computes the same function.
+TF_NN = {
+    "relu": (tf.nn.relu, rf.relu),
+    "relu6": (tf.nn.relu6, rf.relu6),
+    "leaky_relu": (lambda v: tf.nn.leaky_relu(v, 0.2), lambda v: rf.leaky_relu(v, alpha=0.2)),
+    "prelu": (lambda v: tf.nn.leaky_relu(v, 0.25), lambda v: rf.prelu(v, 0.25)),
+    "rrelu": (lambda v: tf.nn.leaky_relu(v, 0.25), lambda v: rf.rrelu(v, 0.125, 0.375)),
+    "elu": (tf.nn.elu, rf.elu),
+    "selu": (tf.nn.selu, rf.selu),
+    "sigmoid": (tf.nn.sigmoid, rf.sigmoid),
+    "tanh": (tf.nn.tanh, rf.tanh),
+}
+
+
+def _second_derivative(f, x):
+    with tf.GradientTape() as outer:
+        outer.watch(x)
+        with tf.GradientTape() as inner:
+            inner.watch(x)
+            y = tf.reduce_sum(f(x))
+        first = inner.gradient(y, x)
+    return outer.gradient(first, x)
+
+
+@pytest.mark.parametrize("size", [7, 0], ids=["seven", "empty"])
+@pytest.mark.parametrize("name", ELEMENTWISE)
+def test_second_derivative_through_nested_tapes_is_tf_nn_s(name, size):
+    """d2/dx2 through two GradientTapes is a tensor (tf.nn's), never None: zeros for the
+    piecewise-linear activations, on empty inputs too."""
+    assert set(TF_NN) == set(ELEMENTWISE), "every elementwise activation has its tf.nn twin here"
+    theirs, ours = TF_NN[name]
+    x = tf.constant(np.linspace(-3.0, 3.0, size) + 0.25, dtype=tf.float64)  # no point on a kink
+    got, want = _second_derivative(ours, x), _second_derivative(theirs, x)
+    assert got is not None and want is not None
+    np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-9, atol=1e-12)
+    if rf.get(name).mask is not None:
+        np.testing.assert_array_equal(got.numpy(), np.zeros(size))
+
+
+def test_compute_gradient_of_the_first_derivative_on_empty_input():
+    def first(v):
+        with tf.GradientTape() as tape:
+            tape.watch(v)
+            y = tf.reduce_sum(rf.leaky_relu(v))
+        return tape.gradient(y, v)
+
+    theoretical, numerical = tf.test.compute_gradient(first, [tf.zeros([0], tf.float64)])
+    assert theoretical[0].shape == numerical[0].shape == (0, 0)

@@ -14,7 +14,7 @@ import numpy as np
 from . import _fast
 from ._dtypes import cast_parameter, check_real, float_dtype_for, is_integer, working_dtype
 from ._namespace import as_array, as_result, device, library, name_scope, quiet_floating_point, unmask
-from ._spec import REGISTRY, REQUIRED, ActivationSpec, get
+from ._spec import REGISTRY, REQUIRED, ActivationSpec, call_name, get
 
 
 def _check_out(function: str, xp, x, result, out):
@@ -82,6 +82,7 @@ def _run(spec: ActivationSpec, kind: str, x, params: dict, name, keep_integers: 
     xp, x = as_array(x)
     dtype = check_real(x, spec.name)
     resolved = spec.resolve(**params)
+    call_name(spec.name, name)
     integers = keep_integers and is_integer(dtype)
     result = x.dtype if integers else float_dtype_for(xp, x.dtype, device(xp, x))
     if isinstance(result, np.dtype) and not result.isnative:  # ">f4" in, native order out, as NumPy's ufuncs

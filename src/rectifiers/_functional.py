@@ -22,9 +22,9 @@ import numbers
 
 from ._apply import public_function
 from ._constants import SELU_SCALE, SELU_SCALE_ALPHA
-from ._dtypes import dtype_name, is_integer, is_unsigned
+from ._dtypes import REAL_DTYPES, dtype_name, is_integer, is_unsigned
 from ._namespace import as_array, device
-from ._random import uniform
+from ._random import check_seed, uniform
 from ._spec import (
     ActivationSpec,
     Param,
@@ -226,9 +226,15 @@ def _slope_array(x, xp, alpha):
         return alpha
     alpha_xp, alpha = as_array(alpha)
     name = dtype_name(alpha.dtype)
-    if name == "bool" or name.startswith("complex") or not hasattr(alpha, "shape"):
+    if name not in REAL_DTYPES or not hasattr(alpha, "shape"):
         raise TypeError(
-            f"rectifiers.prelu: alpha must be a real number or real array. Received: alpha of dtype {name}"
+            f"rectifiers.prelu: alpha must be a real number or real array (of the dtypes "
+            f"{', '.join(REAL_DTYPES)}). Received: alpha of dtype {name}"
+        )
+    if _rank(x) is None:
+        raise ValueError(
+            "rectifiers.prelu: an array alpha needs x of known rank, to check that it broadcasts. "
+            "Received: x of unknown rank (a tf.function traced with TensorSpec(shape=None)?)"
         )
     shape, alpha_shape = tuple(x.shape), tuple(alpha.shape)
     if not _broadcasts_into(alpha_shape, shape):
@@ -259,10 +265,18 @@ def _concrete(value):
         return None
 
 
+def _rank(x):
+    """The number of axes of ``x``; ``None`` where it is unknown (TensorFlow traced with
+    ``TensorSpec(shape=None)``, whose ``TensorShape.rank`` is then ``None``)."""
+    return None if getattr(x.shape, "rank", 0) is None else len(x.shape)
+
+
 def _finite_or_array(value):
     if isinstance(value, numbers.Real):
         return finite_number(value)
-    return None  # arrays are checked against x when applied
+    if value is None or isinstance(value, (str, bytes)):
+        return TypeError("must be a real number or real array")
+    return None  # arrays are checked against x when applied (_slope_array)
 
 
 def _prelu_derivative(x, xp, alpha):
@@ -358,9 +372,10 @@ def _ordered_bounds(params) -> str | None:
         Param(
             "seed",
             None,
-            None,
-            "an int (the same slopes on every call), None (fresh slopes), or the library's generator: "
-            "numpy.random.Generator, torch.Generator, a JAX key, tf.random.Generator.",
+            check_seed,
+            "an int in [0, 2**63) (the same slopes on every call), None (fresh slopes; under jax.jit "
+            "or vmap pass a key instead), or the library's generator: numpy.random.Generator, "
+            "torch.Generator, a JAX key, tf.random.Generator.",
             kind="keyword",
             hyper=False,
         ),
@@ -591,7 +606,12 @@ def softmax(x, xp, axis):
         >>> rf.softmax(np.array([1000.0, 1000.0]))
         array([0.5, 0.5])
     """
-    ndim = len(x.shape)
+    ndim = _rank(x)
+    if ndim is None:
+        raise ValueError(
+            "rectifiers.softmax needs the rank (number of axes) of x, to place axis. Received: x of "
+            "unknown rank; trace tf.function with a shape of known rank, e.g. TensorSpec([None, 10])"
+        )
     if ndim == 0:
         return softmax_math(xp.reshape(x, (1,)), xp, 0)[0]
     if not -ndim <= axis < ndim:

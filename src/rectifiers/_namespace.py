@@ -18,7 +18,30 @@ import numpy as np
 
 def _is_tensorflow(x) -> bool:
     tf = sys.modules.get("tensorflow")
-    return tf is not None and isinstance(x, (tf.Tensor, tf.Variable))
+    if tf is None:
+        return False
+    if isinstance(x, (tf.Tensor, tf.Variable)):
+        return True
+    if isinstance(x, (tf.RaggedTensor, tf.SparseTensor, tf.IndexedSlices)):
+        raise TypeError(
+            "rectifiers takes a dense tf.Tensor or tf.Variable: convert with x.to_tensor() or "
+            "tf.sparse.to_dense(x), or apply it to the stored values (tf.ragged.map_flat_values, "
+            f"tf.sparse.map_values). Received: x of type tf.{type(x).__name__}"
+        )
+    return False
+
+
+def _from_python(x):
+    """A Python scalar or (nested) sequence as a NumPy array; a ragged one is refused."""
+    try:
+        return np.asarray(x)
+    except ValueError as error:  # NumPy: "... inhomogeneous shape after 1 dimensions ..."
+        if not isinstance(x, (list, tuple)):
+            raise
+        raise ValueError(
+            "rectifiers takes arrays, numbers and rectangular nested sequences of numbers. Received: "
+            f"a ragged {type(x).__name__}, which NumPy cannot make an array of ({error})"
+        ) from None
 
 
 def as_array(x):
@@ -33,7 +56,7 @@ def as_array(x):
 
         return xp, xp.asarray(x)
     if not array_api_compat.is_array_api_obj(x):
-        x = np.asarray(x)
+        x = _from_python(x)
     return array_api_compat.array_namespace(x), x
 
 

@@ -9,33 +9,80 @@ generator: ``numpy.random.Generator``, ``torch.Generator``, a JAX PRNG key, or a
 from __future__ import annotations
 
 import numbers
+import sys
 
 import numpy as np
 
 from ._dtypes import dtype_name
 from ._namespace import device, library
 
+#: Every library takes these seeds: torch's and TensorFlow's int64, NumPy's non-negative ints.
+SEED_LIMIT = 2**63
+_GENERATORS = "numpy.random.Generator, torch.Generator, a JAX PRNG key or a tf.random.Generator"
 
-def _numpy_generator(seed):
+
+def check_seed(seed) -> Exception | None:
+    """The registry's check of rrelu's ``seed`` (in training and evaluation alike): ``None``, an
+    int in [0, 2**63), or some library's generator; which generator fits is checked at the draw,
+    where the array's library is known."""
+    if seed is None:
+        return None
+    if isinstance(seed, bool):
+        return TypeError("must be an int in [0, 2**63), None or a random generator, not a bool")
+    if isinstance(seed, numbers.Integral):
+        return None if 0 <= seed < SEED_LIMIT else ValueError("must be an int in [0, 2**63)")
+    if _is_generator(seed):
+        return None
+    return TypeError(f"must be an int in [0, 2**63), None or a random generator ({_GENERATORS})")
+
+
+def _is_generator(seed) -> bool:
+    if isinstance(seed, np.random.Generator):
+        return True
+    torch, jax, tf = (sys.modules.get(m) for m in ("torch", "jax", "tensorflow"))
+    return (
+        (torch is not None and isinstance(seed, torch.Generator))
+        or (jax is not None and is_jax_key(jax, seed))
+        or (tf is not None and isinstance(seed, tf.random.Generator))
+    )
+
+
+def is_jax_key(jax, seed) -> bool:
+    """A typed JAX PRNG key (``jax.random.key``) or a legacy raw one (uint32, last axis 2)."""
+    dtype = getattr(seed, "dtype", None)
+    if not isinstance(seed, jax.Array) or dtype is None:
+        return False
+    typed = jax.dtypes.issubdtype(dtype, jax.dtypes.prng_key)
+    return typed or (dtype == np.uint32 and tuple(seed.shape)[-1:] == (2,))
+
+
+def _refuse(lib: str, accepted: str, seed):
+    raise TypeError(
+        f"rectifiers.rrelu: seed must be an int, None or a {accepted} for {lib} arrays. "
+        f"Received: seed={seed!r}"
+    )
+
+
+def _numpy_generator(seed, lib):
     if seed is None or isinstance(seed, numbers.Integral):
         return np.random.default_rng(seed)
     if isinstance(seed, np.random.Generator):
         return seed
-    raise TypeError(
-        "rectifiers.rrelu: seed must be an int, None or a numpy.random.Generator for NumPy "
-        f"arrays. Received: seed={seed!r}"
-    )
+    _refuse(lib, "numpy.random.Generator", seed)
 
 
 def uniform(xp, like, lower: float, upper: float, seed):
     """Draws from U[lower, upper) with the shape, dtype and device of ``like``."""
-    lib, shape, dtype = library(xp), tuple(like.shape), like.dtype
+    lib, dtype = library(xp), like.dtype
     if lib in ("numpy", "array_api_strict"):
-        draws = _numpy_generator(seed).uniform(lower, upper, size=shape)
+        draws = _numpy_generator(seed, lib).uniform(lower, upper, size=tuple(like.shape))
         return xp.asarray(draws.astype(dtype_name(dtype)), device=device(xp, like))
     if lib == "torch":
         import torch
 
+        shape = tuple(like.shape)
+        if not (seed is None or isinstance(seed, (numbers.Integral, torch.Generator))):
+            _refuse(lib, "torch.Generator", seed)
         generator = seed  # None: torch's global generator, so torch.manual_seed reproduces the draws
         if isinstance(seed, numbers.Integral):
             generator = torch.Generator(like.device).manual_seed(int(seed))
@@ -44,7 +91,16 @@ def uniform(xp, like, lower: float, upper: float, seed):
     if lib == "jax":
         import jax
 
-        key = seed
+        shape, key = tuple(like.shape), seed
+        if not (seed is None or isinstance(seed, numbers.Integral) or is_jax_key(jax, seed)):
+            _refuse(lib, "JAX PRNG key", seed)
+        if seed is None and _staged(jax, like):
+            raise ValueError(
+                "rectifiers.rrelu: with seed=None under jax.jit or jax.vmap the slopes would be drawn "
+                "once, while tracing, and every call would reuse them. Pass a PRNG key, "
+                "rectifiers.jax.rrelu(x, key), or an int seed (the same slopes on every call). "
+                "Received: seed=None"
+            )
         if seed is None:
             key = jax.random.key(int(np.random.default_rng().integers(2**31)))
         elif isinstance(seed, numbers.Integral):
@@ -54,9 +110,23 @@ def uniform(xp, like, lower: float, upper: float, seed):
         import tensorflow as tf
 
         dynamic = tf.shape(like)
+        if not (seed is None or isinstance(seed, (numbers.Integral, tf.random.Generator))):
+            _refuse(lib, "tf.random.Generator", seed)
         if isinstance(seed, tf.random.Generator):
             return seed.uniform(dynamic, lower, upper, dtype=dtype)
         if seed is None:
             return tf.random.uniform(dynamic, lower, upper, dtype=dtype)
         return tf.random.stateless_uniform(dynamic, [int(seed), 0], lower, upper, dtype=dtype)
     raise TypeError(f"rectifiers.rrelu: no random generator for {lib} arrays.")
+
+
+def _staged(jax, like) -> bool:
+    """Whether ``like`` is being traced for staging (``jit``, ``vmap``) rather than run eagerly
+    (``grad`` outside ``jit`` runs each call, so a fresh draw there is fresh)."""
+    if not isinstance(like, jax.core.Tracer):
+        return False
+    try:
+        bool(jax.numpy.all(like == like))
+    except jax.errors.ConcretizationTypeError:
+        return True
+    return False

@@ -196,7 +196,11 @@ def names() -> tuple[str, ...]:
 def finite_number(value) -> Exception | None:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         return TypeError("must be a real number")
-    if not math.isfinite(value):
+    try:
+        finite = math.isfinite(value)
+    except OverflowError:  # an int beyond float64, such as 10**400
+        return ValueError("must be finite and within the float64 range (|value| < 1.8e308)")
+    if not finite:
         return ValueError("must be finite")
     return None
 
@@ -216,3 +220,12 @@ def integer(value) -> Exception | None:
 
 def boolean(value) -> Exception | None:
     return None if isinstance(value, bool) else TypeError("must be True or False")
+
+
+def call_name(function: str, name) -> None:
+    """Refuse a ``name=`` (the call's naming/profiling scope) that is neither a str nor None."""
+    if name is not None and not isinstance(name, str):
+        raise TypeError(
+            f"rectifiers.{function}: name must be a str (a naming/profiling scope) or None. "
+            f"Received: name={name!r}"
+        )

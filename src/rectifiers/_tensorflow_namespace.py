@@ -2,10 +2,12 @@
 
 array-api-compat does not wrap TensorFlow, so the core reaches ``tf.Tensor`` through this
 module. It is imported only when a TensorFlow tensor is passed in; every function is a plain
-TensorFlow op, so ``tf.function`` traces it and ``GradientTape`` differentiates it.
+TensorFlow op, so ``tf.function`` traces it and ``GradientTape`` differentiates it (``where``
+keeps its gradient connected to its operands, so nested tapes give second derivatives).
 """
 
 import tensorflow as tf
+from tensorflow.python.eager import record  # whether a tape is recording: no public API
 
 LIBRARY = "tensorflow"
 
@@ -35,7 +37,34 @@ def astype(x, dtype, /, *, copy=True, device=None):
 
 
 def where(condition, x1, x2, /):
-    return tf.where(condition, x1, x2)
+    """``tf.where``, whose gradient stays a function of the operands.
+
+    tf.where's gradient, ``where(condition, g, 0)``, depends on ``x`` only through the boolean
+    ``condition``, so a second ``GradientTape`` finds the first derivative of relu or leaky_relu
+    unconnected to ``x`` and returns None, where tf.nn (whose ReluGrad takes ``x``) gives zeros.
+    Linking the result restores that: the same values and first derivatives, and a second
+    derivative that is zero through the select (elu's curvature still comes through its branch).
+    """
+    return _linked(tf.where(condition, x1, x2))
+
+
+def _linked(y):
+    if not y.dtype.is_floating:
+        return y
+    if tf.executing_eagerly() and not record.could_possibly_record():
+        return y  # no tape is watching: nothing to link, and custom_gradient is not free eagerly
+    return _identity_with_linked_gradient(y)
+
+
+@tf.custom_gradient
+def _identity_with_linked_gradient(y):
+    return tf.identity(y), lambda g: _depends_on(g, y)
+
+
+@tf.custom_gradient
+def _depends_on(g, y):
+    """``g``, recorded as a function of ``y`` with zero derivative (as tf.nn's ReluGrad is of x)."""
+    return tf.identity(g), lambda h: (h, tf.zeros_like(y))
 
 
 def max(x, /, *, axis=None, keepdims=False):

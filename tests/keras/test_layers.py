@@ -152,8 +152,16 @@ def test_defaults_come_from_the_spec():
         (lambda: rk.RReLU(lower=0.5, upper=0.25), ValueError, "lower must be <= upper"),
         (lambda: rk.RReLU(upper=1.5), ValueError, r"\[0, 1\]. Received: upper=1.5"),
         (lambda: rk.RReLU(training=True), TypeError, "Received: training"),
+        (lambda: rk.RReLU(seed=True), TypeError, r"seed must be an int.*Received: seed=True"),
+        (lambda: rk.RReLU(seed=-1), ValueError, r"seed must be an int in \[0, 2\*\*63\)\. Received: seed=-1"),
+        (lambda: rk.RReLU(seed=2**64), ValueError, r"\[0, 2\*\*63\)\. Received: seed=18446744073709551616"),
         (lambda: rk.PReLU(alpha=0.1), TypeError, "alpha_initializer"),
         (lambda: rk.PReLU(float("nan")), ValueError, "Received: alpha_initializer=nan"),
+        (
+            lambda: rk.PReLU(alpha_initializer=None),
+            ValueError,
+            "initializer cannot be None.*Received: alpha_",
+        ),
         (lambda: rk.Activation("swish"), ValueError, "Received: name='swish'. Accepted: relu"),
         (lambda: rk.Activation("prelu"), ValueError, "PReLU"),
         (lambda: rk.Activation("rrelu"), ValueError, "RReLU"),
@@ -196,3 +204,21 @@ def test_layer_dtype_policies(cls, dtype):
     reference = rf._apply.evaluate(rf.get("elu"), X, {}) if cls is rk.ELU else None
     if reference is not None:
         np.testing.assert_allclose(to_numpy(y).astype("float32"), reference, rtol=1e-2)
+
+
+STATELESS = [case for case in LAYERS if case.values[1] != "prelu"]
+
+
+@pytest.mark.parametrize(("factory", "name", "params"), STATELESS)
+def test_stateless_layers_are_built_at_construction(factory, name, params):
+    """As Keras's own ReLU, LeakyReLU and Dropout: built in __init__, so stateless_call works on a
+    fresh layer (RReLU's seed generator is its only state, created there too)."""
+    layer = factory()
+    assert layer.built
+    y, _ = layer.stateless_call(layer.trainable_variables, layer.non_trainable_variables, X)
+    core = rf._apply.evaluate(rf.get(name), X, {**layer.params, **params})
+    np.testing.assert_allclose(to_numpy(y), core, rtol=2e-7, atol=0)
+
+
+def test_prelu_builds_on_first_call_as_keras_prelu_does():
+    assert not rk.PReLU().built and not keras.layers.PReLU().built

@@ -67,9 +67,17 @@ class Rectifier(keras.layers.Layer):
         params.update(zip(names, args, strict=False))
         self.params = self._resolve(params)
         self.supports_masking = True
+        self._create_state()
+        # As Keras's own stateless layers: built now, so stateless_call works on a fresh layer
+        # (a no-op for layers with a build of their own, PReLU's).
+        self._build_at_init()
 
     def _resolve(self, params: dict) -> dict:
         return hyperparameters(self.spec, params)
+
+    def _create_state(self):
+        """Where a subclass creates its state other than weights (RReLU's seed generator): Keras
+        locks a layer's state once it is built."""
 
     def call(self, inputs):
         return evaluate(self.spec, inputs, self.params)

@@ -16,6 +16,11 @@ _ALPHA = next(p for p in _SPEC.params if p.init is not None)
 
 def initializer(value):
     """A float becomes ``Constant(value)``; anything else goes through ``keras.initializers.get``."""
+    if value is None:  # keras.initializers.get(None) is None, and add_weight then draws glorot slopes
+        raise ValueError(
+            "PReLU: alpha_initializer cannot be None; pass a float (the initial slope) or a Keras "
+            "initializer. Received: alpha_initializer=None"
+        )
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
         problem = _ALPHA.check(value) if _ALPHA.check else None
         if problem is not None:

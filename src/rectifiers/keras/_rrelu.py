@@ -8,6 +8,8 @@ from .._apply import evaluate
 from .._spec import get
 from ._base import PACKAGE, Rectifier
 
+_SEED = next(p for p in get("rrelu").params if p.name == "seed")
+
 
 @keras.saving.register_keras_serializable(PACKAGE)
 class RReLU(Rectifier):
@@ -36,9 +38,12 @@ class RReLU(Rectifier):
     spec_name = "rrelu"
 
     def __init__(self, *args, seed=None, **kwargs):
+        _SEED.validate(seed, "rrelu")  # the core's seed rule (bools, negative and huge ints refused)
+        self.seed = seed  # read by _create_state, which the base's __init__ calls before it builds
         super().__init__(*args, **kwargs)
-        self.seed = seed
-        self.seed_generator = keras.random.SeedGenerator(seed)
+
+    def _create_state(self):
+        self.seed_generator = keras.random.SeedGenerator(self.seed)
 
     def call(self, inputs, training=None):
         if not training:
