@@ -86,7 +86,8 @@ def learning_curves(runs, target=None) -> bytes:
     return _save(fig)
 
 
-def accuracy(runs) -> bytes:
+def _bars(runs, field, ylabel, title) -> bytes:
+    """One bar per activation and setting: the mean over seeds of ``summary[field]``, ±1 sd."""
     labels, settings = _labels(runs), _settings(runs)
     colours = _colours(labels)
     fig, ax = _plt().subplots(figsize=(max(6, 1.1 * len(labels) * len(settings) / 2), 3.6))
@@ -95,9 +96,7 @@ def accuracy(runs) -> bytes:
         means, stds = [], []
         for setting in settings:
             values = [
-                r["summary"]["test_accuracy"]
-                for r in runs
-                if r["setting"] == setting and r["activation"] == label
+                r["summary"][field] for r in runs if r["setting"] == setting and r["activation"] == label
             ]
             values = [v for v in values if v is not None]
             means.append(np.mean(values) if values else np.nan)
@@ -105,9 +104,13 @@ def accuracy(runs) -> bytes:
         x = np.arange(len(settings)) + (j - (len(labels) - 1) / 2) * width
         ax.bar(x, means, width, yerr=stds, capsize=2, color=colours[label], label=label)
     ax.set_xticks(np.arange(len(settings)), settings)
-    ax.set(ylabel="final test accuracy", ylim=(0, 1.05), title="Test accuracy (mean, ±1 sd over seeds)")
+    ax.set(ylabel=ylabel, ylim=(0, 1.05), title=title)
     ax.legend(fontsize=7, ncol=2, bbox_to_anchor=(1.01, 1), loc="upper left")
     return _save(fig)
+
+
+def accuracy(runs) -> bytes:
+    return _bars(runs, "test_accuracy", "final test accuracy", "Test accuracy (mean, ±1 sd over seeds)")
 
 
 def _per_layer(runs, field):
@@ -150,29 +153,9 @@ def dead_units(runs, setting) -> bytes:
 
 
 def sparsity(runs) -> bytes:
-    labels, settings = _labels(runs), _settings(runs)
-    colours = _colours(labels)
-    fig, ax = _plt().subplots(figsize=(max(6, 1.1 * len(labels) * len(settings) / 2), 3.6))
-    width = 0.8 / max(len(labels), 1)
-    for j, label in enumerate(labels):
-        means, stds = [], []
-        for setting in settings:
-            values = [
-                r["summary"]["sparsity"] for r in runs if r["setting"] == setting and r["activation"] == label
-            ]
-            values = [v for v in values if v is not None]
-            means.append(np.mean(values) if values else np.nan)
-            stds.append(np.std(values, ddof=1) if len(values) > 1 else 0.0)
-        x = np.arange(len(settings)) + (j - (len(labels) - 1) / 2) * width
-        ax.bar(x, means, width, yerr=stds, capsize=2, color=colours[label], label=label)
-    ax.set_xticks(np.arange(len(settings)), settings)
-    ax.set(
-        ylabel="fraction of exact zeros",
-        ylim=(0, 1.05),
-        title="Sparsity of hidden layers at the end of training",
+    return _bars(
+        runs, "sparsity", "fraction of exact zeros", "Sparsity of hidden layers at the end of training"
     )
-    ax.legend(fontsize=7, ncol=2, bbox_to_anchor=(1.01, 1), loc="upper left")
-    return _save(fig)
 
 
 def gradient_norms(runs, setting) -> bytes:

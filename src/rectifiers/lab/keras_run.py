@@ -9,8 +9,6 @@ The probe sees forward passes only: gradient norms are ``None`` here, so claim 2
 
 from __future__ import annotations
 
-import os
-import platform
 import time
 
 import numpy as np
@@ -76,10 +74,5 @@ def train(spec, split, classes, batch_size, momentum, progress=None) -> dict:
         out["doctor"].append({"epoch": epoch, "layers": watch()})
         if progress is not None:
             progress(spec.key, epoch, spec.epochs)
-    out["timing"] = {
-        "seconds_per_epoch": seconds,
-        "seconds_total": time.perf_counter() - started,
-        "host": platform.node(),
-        "pid": os.getpid(),
-    }
+    out["timing"] = records.timing(seconds, started)
     return out

@@ -8,6 +8,9 @@ nowhere else, so dropping every ``"timing"`` key leaves what must be identical r
 from __future__ import annotations
 
 import math
+import os
+import platform
+import time
 
 
 def clean(value):
@@ -22,6 +25,16 @@ def clean(value):
         return clean(value.item())
     value = float(value)
     return value if math.isfinite(value) else None
+
+
+def timing(seconds_per_epoch: list[float], started: float) -> dict:
+    """The record's ``"timing"``: wall-clock figures, the host and the process (never compared)."""
+    return {
+        "seconds_per_epoch": seconds_per_epoch,
+        "seconds_total": time.perf_counter() - started,
+        "host": platform.node(),
+        "pid": os.getpid(),
+    }
 
 
 def start(spec, framework_version: str) -> dict:

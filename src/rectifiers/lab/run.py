@@ -12,8 +12,6 @@ bits in any process on the same machine and software.
 
 from __future__ import annotations
 
-import os
-import platform
 import time
 
 import numpy as np
@@ -93,10 +91,5 @@ def train(spec, split, classes, batch_size, momentum, progress=None) -> dict:
         out["doctor"].append({"epoch": epoch, "layers": _watch(model, train_part)})
         if progress is not None:
             progress(spec.key, epoch, spec.epochs)
-    out["timing"] = {
-        "seconds_per_epoch": seconds,
-        "seconds_total": time.perf_counter() - started,
-        "host": platform.node(),
-        "pid": os.getpid(),
-    }
+    out["timing"] = records.timing(seconds, started)
     return out
