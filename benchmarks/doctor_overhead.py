@@ -7,9 +7,9 @@ forward + ``sum()`` loss + backward + an SGD step. The models are the seeds' CNN
 batch 64) and the 4-layer MLP (4 x (Linear 4096 -> 4096 + ReLU), batch 512), as in
 benchmarks/torch_memory.py. It prints the median step time of each and the median over rounds
 of the paired ratio watched / plain (target: <= 1.03). On a busy machine that ratio is noisy,
-so it also times the doctor's own work alone, on the same activations: the counter updates of
-one step's forward and the gradient norms of its backward (best of the rounds), as a share of
-the plain step. Nothing is asserted.
+so each round also times the doctor's own work alone, on the same activations: the counter
+updates of one step's forward and the gradient norms of its backward, and prints the median
+over rounds of that work / the round's plain step, paired like the ratio. Nothing is asserted.
 
     python benchmarks/doctor_overhead.py            # 7 rounds, 1 thread
     python benchmarks/doctor_overhead.py --quick    # small shapes, 3 rounds: a smoke test
@@ -59,8 +59,9 @@ def stepper(model, x):
     return step
 
 
-def own_work(model, x, rounds) -> float:
-    """Seconds of counting per step: the counters' updates and gradient norms, alone."""
+def own_work(model, x):
+    """A step's counting alone, as a callable: the counters' updates and gradient norms on the
+    activations of one forward pass of ``model`` (the gradients have their shapes)."""
     outputs = []
     handles = [
         m.register_forward_hook(lambda m, a, out: outputs.append(out.detach()))
@@ -71,16 +72,15 @@ def own_work(model, x, rounds) -> float:
     for h in handles:
         h.remove()
     counters = [doctor.Counter(out.shape[1], nonnegative=True) for out in outputs]
-    best = float("inf")
-    for _ in range(rounds):
-        start = time.perf_counter()
+
+    def work():
         for counter, out in zip(counters, outputs, strict=True):
             counter.update(out, axis=1 if out.dim() >= 3 else -1)
             counter.update_gradient(out)
         if x.device.type == "cuda":
             torch.cuda.synchronize()
-        best = min(best, time.perf_counter() - start)
-    return best
+
+    return work
 
 
 def compare(label, make, x, rounds, window, every=1, echo=print):
@@ -88,7 +88,7 @@ def compare(label, make, x, rounds, window, every=1, echo=print):
     plain = make().to(x.device)
     watched = copy.deepcopy(plain)
     doc = doctor.watch(watched, window=window, every=every)
-    steps = {"plain": stepper(plain, x), "doctor": stepper(watched, x)}
+    steps = {"plain": stepper(plain, x), "doctor": stepper(watched, x), "work": own_work(plain, x)}
     for step in steps.values():  # warm-up
         step()
     times = {name: [] for name in steps}
@@ -101,15 +101,15 @@ def compare(label, make, x, rounds, window, every=1, echo=print):
             times[name].append(time.perf_counter() - start)
     doc.close()
     ratios = [d / p for d, p in zip(times["doctor"], times["plain"], strict=True)]
+    shares = [w / every / p for w, p in zip(times["work"], times["plain"], strict=True)]
     layers = doc.stats()
-    plain_ms, doctor_ms = (statistics.median(times[name]) * 1e3 for name in ("plain", "doctor"))
-    alone_ms = own_work(plain, x, rounds) * 1e3 / every
+    plain_ms, doctor_ms, work_ms = (statistics.median(times[n]) * 1e3 for n in ("plain", "doctor", "work"))
     echo(
         f"{label:<24} {tuple(x.shape)!s:<18} plain {plain_ms:9.1f} ms  doctor {doctor_ms:9.1f} ms  "
         f"ratio {statistics.median(ratios):.3f} (min {min(ratios):.3f}, max {max(ratios):.3f}; "
         f"{len(layers)} layers watched, {layers[0]['samples']} samples in the open window)\n"
-        f"{'':<24} the doctor's work alone: {alone_ms:.1f} ms per step (counting 1 step in {every}) "
-        f"= {alone_ms / plain_ms:.1%} of the plain step"
+        f"{'':<24} the doctor's work alone: {work_ms / every:.1f} ms per step (counting 1 step in {every}) "
+        f"= {statistics.median(shares):.1%} of the plain step (min {min(shares):.1%}, max {max(shares):.1%})"
     )
     return statistics.median(ratios)
 

@@ -203,34 +203,81 @@ def test_import_doctor_imports_no_framework():
     assert out.stdout.strip() == "[]"
 
 
-@pytest.mark.parametrize("case", ["leaky, channels-first", "relu, known >= 0", "tanh", "dense, last axis"])
-def test_torchs_chunked_tallies_equal_numpys(case, monkeypatch):
-    torch = pytest.importorskip("torch")
-    from rectifiers.doctor import _torch_tally
+PATHS = ["numpy on the tensor's memory", "torch ops"]
 
-    monkeypatch.setattr(_torch_tally, "CHUNK", 64)  # many chunks, and rows wider than a chunk
-    rng = np.random.default_rng(0)
-    z = rng.standard_normal((37, 5, 3, 4)).round(1)  # exact zeros too
-    axis, kwargs = 1, {}
+
+def chunked(path, monkeypatch):
+    """Force ``path`` for a CPU tensor, in many chunks and with rows wider than a chunk."""
+    from rectifiers.doctor import _cpu_tally, _torch_tally
+
+    monkeypatch.setattr(_cpu_tally, "CHUNK", 64)
+    monkeypatch.setattr(_torch_tally, "CHUNK", 64)
+    if path == "torch ops":
+        monkeypatch.setattr(_cpu_tally, "DTYPES", ())
+
+
+def batch(case, z):
+    """Activations of ``case`` from pre-activations ``z`` (channels-first), and the counter's kwargs."""
     if case == "leaky, channels-first":
-        a = np.where(z > 0, z, 0.1 * z)
-    elif case == "relu, known >= 0":
-        a, kwargs = np.maximum(z, 0), {"nonnegative": True}
-    elif case == "tanh":
-        a, kwargs = np.tanh(3 * z), {"kind": "saturating"}
-    else:
-        a, axis = np.maximum(z.reshape(37, 60), 0), -1
+        return np.where(z > 0, z, 0.1 * z), 1, {}
+    if case == "relu, known >= 0":
+        return np.maximum(z, 0), 1, {"nonnegative": True}
+    if case == "tanh":
+        return np.tanh(3 * z), 1, {"kind": "saturating"}
+    return np.maximum(z.reshape(len(z), -1), 0), -1, {"nonnegative": True}
+
+
+CASES = ["leaky, channels-first", "relu, known >= 0", "tanh", "dense, last axis"]
+COMPARED = ("dead", "rare", "always_on", "dormant", "saturated", "firing_histogram", "samples")
+
+
+@pytest.mark.parametrize("path", PATHS)
+@pytest.mark.parametrize("case", CASES)
+def test_torchs_chunked_tallies_equal_numpys(case, path, monkeypatch):
+    torch = pytest.importorskip("torch")
+    chunked(path, monkeypatch)
+    z = np.random.default_rng(0).standard_normal((37, 5, 3, 4)).round(1)  # exact zeros too
+    a, axis, kwargs = batch(case, z)
     units = a.shape[axis]
     ours, theirs = doctor.Counter(units, **kwargs), doctor.Counter(units, **kwargs)
-    ours.update(torch.from_numpy(a), axis=axis)
-    ours.update(torch.from_numpy(a).transpose(0, 1).contiguous().transpose(0, 1), axis=axis)  # not contiguous
-    theirs.update(a, axis=axis)
-    theirs.update(a, axis=axis)
+    t = torch.from_numpy(a)
+    ours.update(t, axis=axis)
+    ours.update(t.transpose(0, 1).contiguous().transpose(0, 1), axis=axis)  # not contiguous
+    if t.dim() == 4:
+        ours.update(t.contiguous(memory_format=torch.channels_last), axis=axis)  # dense in memory
+    for _ in range(3 if t.dim() == 4 else 2):
+        theirs.update(a, axis=axis)
     got, want = ours.stats(), theirs.stats()
-    for key in ("dead", "rare", "always_on", "dormant", "saturated", "firing_histogram", "samples"):
+    for key in COMPARED:
         assert got[key] == want[key], key
     assert got["sparsity"] == pytest.approx(want["sparsity"]) and got["sparsity"] > 0
     assert got["firing_rate_mean"] == pytest.approx(want["firing_rate_mean"])
+
+
+@pytest.mark.parametrize("path", PATHS)
+@pytest.mark.parametrize("case", CASES)
+def test_nan_and_negative_zero_are_counted_as_defined(case, path, monkeypatch):
+    """NaN is neither > 0 nor an exact zero; -0.0 is an exact zero; a derived count agrees."""
+    torch = pytest.importorskip("torch")
+    chunked(path, monkeypatch)
+    z = np.random.default_rng(1).standard_normal((37, 5, 3, 4)).round(1)
+    a, axis, kwargs = batch(case, z)
+    a = a.copy()
+    flat = a.reshape(-1)
+    flat[::7] = np.nan
+    flat[3::11] = -0.0
+    units = a.shape[axis]
+    ours, theirs = doctor.Counter(units, **kwargs), doctor.Counter(units, **kwargs)
+    ours.update(torch.from_numpy(a), axis=axis)
+    theirs.update(a, axis=axis)
+    got, want = ours.stats(), theirs.stats()
+    direct = np.count_nonzero(a == 0) / a.size
+    assert direct > 0 and got["sparsity"] == pytest.approx(direct)
+    for key in COMPARED:
+        assert got[key] == want[key], key
+    assert got["firing_rate_mean"] == pytest.approx(want["firing_rate_mean"])
+    positive = np.count_nonzero(np.moveaxis(a, axis, -1).reshape(-1, units) > 0, axis=0)
+    assert np.asarray(ours._positive.numpy()).tolist() == positive.tolist()
 
 
 def test_the_docs_page_examples_run():

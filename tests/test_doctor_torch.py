@@ -208,16 +208,26 @@ def test_windows_track_persistent_death_and_revival():
     assert doc.stats()[0]["revived"] == 1 and doc.dead_units()["1"] == []
 
 
-def test_no_host_sync_in_a_training_step(monkeypatch):
+@pytest.mark.parametrize("path", ["torch ops (any device)", "numpy on a CPU tensor's memory"])
+def test_no_host_sync_in_a_training_step(path, monkeypatch):
+    """What would sync a device is refused; a CPU tensor may be read in place as NumPy (its
+    memory is the host's), and only a CPU tensor is (``_cpu_tally.supports``)."""
+    from rectifiers.doctor import _cpu_tally
+
     model = dense()
     optimizer = torch.optim.SGD(model.parameters(), lr=1e-4)  # too small to kill a unit
+    refused = ["item", "tolist", "cpu", "__bool__", "__int__", "__float__"]
+    if path == "torch ops (any device)":
+        monkeypatch.setattr(_cpu_tally, "DTYPES", ())
+        refused.append("numpy")
+    assert not _cpu_tally.supports(torch.zeros(1, device="meta"))
 
     def refuse(*args, **kwargs):
         raise AssertionError("host sync in a training step")
 
     with doctor.watch(model, window=600) as doc:
         with monkeypatch.context() as patch:
-            for method in ("item", "tolist", "numpy", "cpu", "__bool__", "__int__", "__float__"):
+            for method in refused:
                 patch.setattr(torch.Tensor, method, refuse)
             for _ in range(5):  # windows close at 600 and 1200 samples, in the steps
                 optimizer.zero_grad()

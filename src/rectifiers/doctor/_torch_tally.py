@@ -1,16 +1,14 @@
 """The per-batch tallies for a torch tensor, in as few passes over it as the counts need.
 
-On the CPU a full-size temporary costs more than the arithmetic (fresh pages each call), and
-torch's boolean and int64 reductions over a strided axis are slow, so the tensor is read as
-``(P, units, Q)`` and walked in chunks of about ``CHUNK`` values through one reused float
-buffer per device and dtype: ``sign`` (and ``abs``) of a chunk into the buffer, then plain
-float sums. Memory stays O(units + CHUNK). With ``s = sign(a)``:
+A CPU tensor NumPy can read is counted there, on its own memory (see ``_cpu_tally``). Any
+other (another device, bfloat16) is read as ``(P, units, Q)`` and walked in chunks of about
+``CHUNK`` values through one reused float buffer per device and dtype, since a full-size
+temporary costs more than the arithmetic and torch's boolean reductions over a strided axis
+are slow: each comparison writes 1.0 or 0.0 into the buffer, then plain float sums.
 
-* ``sum(s) = #positive - #negative`` and ``sum(|s|) = #nonzero``, so
-  ``#positive = (sum(s) + sum(|s|)) / 2`` and ``#zeros = values - #nonzero``;
-* for outputs known to be >= 0 (relu, relu6) ``#positive = sum(s)`` and ``sum|a| = sum(a)``;
-* a saturating unit is responsive where ``|a - mid| < half`` (the range less its flat margins):
-  ``sign(half - |a - mid|)`` is +1 there and -1 outside.
+* ``positive = sum(a > 0)`` and ``zeros = sum(a == 0)`` (NaN is neither; ``-0.0 == 0``);
+* for outputs known to be >= 0 (relu, relu6) ``sum |a| = sum(a)``;
+* a saturating unit is responsive where ``low < a < high``: ``(a > low) * (a < high)``.
 
 Counts are summed per chunk in float32 (exact below 2**24 per row) and accumulated in float64.
 """
@@ -21,6 +19,7 @@ import math
 
 import torch
 
+from . import _cpu_tally
 from ._tally import Tally, _inner
 
 CHUNK = 1 << 20
@@ -42,18 +41,20 @@ def torch_tally(a, axis, others, bounds, nonnegative, count) -> Tally:
     shape = a.shape
     units = shape[axis]
     inner = math.prod(shape[axis + 1 :])
+    values = math.prod(shape) // units
+    limits = _inner(bounds) if bounds is not None else None
+    if _cpu_tally.supports(a):
+        positive, magnitude, zeros, responsive = _cpu_tally.cpu_tally(a, axis, nonnegative, limits)
+        return Tally(positive, magnitude, zeros, responsive, values, count)
     x = a.reshape(-1, units, inner)
     rows = x.shape[0]
-    values = rows * inner
     step = max(1, CHUNK // max(1, units * inner))
-    signed = torch.zeros(units, dtype=torch.float64, device=a.device)
-    nonzero = torch.zeros_like(signed) if not nonnegative else None
-    magnitude = torch.zeros_like(signed) if not nonnegative else None
-    responsive = torch.zeros_like(signed) if bounds is not None else None
-    if bounds is not None:
-        low, high = _inner(bounds)
-        mid, half = (low + high) / 2, (high - low) / 2
-    buffer = _buffer(a, min(rows, step) * units * inner)
+    positive = torch.zeros(units, dtype=torch.float64, device=a.device)
+    magnitude = torch.zeros_like(positive)
+    zeros = torch.zeros((), dtype=torch.float64, device=a.device)
+    responsive = torch.zeros_like(positive) if bounds is not None else None
+    size = min(rows, step) * units * inner
+    buffer = _buffer(a, 2 * size)
     if inner == 1:  # dense: sum the rows of each chunk in float32 (exact: a chunk has < 2**24 rows)
         x = x.reshape(rows, units)
         total = lambda b: b.sum(0).double()  # noqa: E731
@@ -62,23 +63,11 @@ def torch_tally(a, axis, others, bounds, nonnegative, count) -> Tally:
     for start in range(0, rows, step):
         chunk = x[start : start + step]
         buf = buffer[: chunk.numel()].view(chunk.shape)
-        torch.sign(chunk, out=buf)
-        signed += total(buf)
-        if not nonnegative:
-            buf.abs_()
-            nonzero += total(buf)
-            torch.abs(chunk, out=buf)
-            magnitude += total(buf)
+        positive += total(torch.gt(chunk, 0, out=buf))
+        zeros += torch.eq(chunk, 0, out=buf).sum(dtype=torch.float64)
+        magnitude += total(chunk if nonnegative else torch.abs(chunk, out=buf))
         if bounds is not None:
-            torch.sub(chunk, mid, out=buf)
-            buf.abs_().neg_().add_(half).sign_()
+            below = buffer[size : size + chunk.numel()].view(chunk.shape)
+            torch.gt(chunk, limits[0], out=buf).mul_(torch.lt(chunk, limits[1], out=below))
             responsive += total(buf)
-    if nonnegative:
-        positive, nonzero = signed, signed
-        magnitude = x.sum(0).double() if inner == 1 else x.sum(2).sum(0, dtype=torch.float64)
-    else:
-        positive = (signed + nonzero) / 2
-    if responsive is not None:
-        responsive = (responsive + values) / 2
-    zeros = values * units - nonzero.sum()
     return Tally(positive, magnitude, zeros, responsive, values, count)
