@@ -95,7 +95,7 @@ def _run(spec: ActivationSpec, kind: str, x, params: dict, name, keep_integers: 
     if out is not None:
         _check_out(spec.name, xp, x, result, out)
     if fast and spec.elementwise and library(xp) == "numpy":
-        y = _fast.numpy_apply(spec.name, kind, math, xp, x, resolved, result, out)  # quiets NumPy itself
+        y = _fast.numpy_apply(spec, kind, math, xp, x, resolved, result, out)  # quiets NumPy itself
         if y is not None:
             return y
     with name_scope(xp, name), quiet_floating_point(xp):
