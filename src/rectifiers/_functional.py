@@ -2,8 +2,8 @@ r"""Every activation, written once against the array API.
 
 Each function below is the math of one activation: it receives ``x`` already checked and in
 its working dtype (see ``_dtypes``) and the parameters already validated. The decorator
-registers its spec and returns the public function, whose signature and defaults come from
-that spec.
+registers its spec; the public function, whose signature and defaults come from that spec, is
+generated source in ``_api`` (``_public`` writes it).
 
 Two rules shape every formula:
 
@@ -20,7 +20,6 @@ from __future__ import annotations
 import math
 import numbers
 
-from ._apply import public_function
 from ._constants import SELU_ALPHA, SELU_SCALE, SELU_SCALE_ALPHA
 from ._dtypes import REAL_DTYPES, dtype_name, is_integer, is_unsigned
 from ._namespace import as_array, device
@@ -39,11 +38,14 @@ from ._spec import (
 
 
 def activation(derivative=None, **fields):
-    """Register the decorated math as an activation and return its public function."""
+    """Register the decorated math as an activation's spec and return the math unchanged.
+
+    Its docstring (with ``{args}`` for the parameters) becomes the public function's, which
+    ``_public`` generates from the spec into ``_api``."""
 
     def decorate(forward):
-        spec = ActivationSpec(name=forward.__name__, forward=forward, derivative=derivative, **fields)
-        return public_function(register(spec), forward.__doc__)
+        register(ActivationSpec(name=forward.__name__, forward=forward, derivative=derivative, **fields))
+        return forward
 
     return decorate
 
