@@ -66,7 +66,7 @@ def _call_seed(seed, x, replay: bool):
 
 def _weight(spec, x, params):
     """prelu's slope as a tensor of ``x``'s dtype that broadcasts against ``x`` (others: None)."""
-    learned = [p.name for p in spec.params if p.init is not None]
+    learned = spec.learned
     if not learned:
         return None
     alpha = params.pop(learned[0])
@@ -115,7 +115,7 @@ def _differentiable(spec, x, weight, params, inplace):
     """The core's math on ``x``, differentiated by autograd and torch.func (the same kink rule:
     it is written with ``where(x > 0, ...)``). For torch.func and forward-mode AD."""
     if weight is not None:
-        params["alpha"] = weight
+        params[spec.learned[0]] = weight
     y = spec.forward(x.to(_work(x.dtype, wide=spec.rounds_once)), XP, **params).to(x.dtype)
     return x.copy_(y) if inplace else y
 
