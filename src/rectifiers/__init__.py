@@ -6,36 +6,20 @@ same on NumPy, PyTorch, JAX and TensorFlow.
 array([1. , 0. , 3.4, 0. , 0. , 0. ], dtype=float32)
 """
 
+from . import _api
+from ._api import *  # noqa: F403  (every activation, generated from the registry)
 from ._apply import derivative as derivative
-from ._functional import (
-    elu as elu,
-    leaky_relu as leaky_relu,
-    prelu as prelu,
-    relu as relu,
-    relu6 as relu6,
-    rrelu as rrelu,
-    selu as selu,
-    sigmoid as sigmoid,
-    softmax as softmax,
-    tanh as tanh,
-)
-from ._spec import ActivationSpec as ActivationSpec, get as get, names as names
+from ._spec import REGISTRY as _REGISTRY, ActivationSpec as ActivationSpec, get as get, names as names
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "ActivationSpec",
-    "derivative",
-    "elu",
-    "get",
-    "leaky_relu",
-    "names",
-    "prelu",
-    "relu",
-    "relu6",
-    "rrelu",
-    "selu",
-    "sigmoid",
-    "softmax",
-    "tanh",
-]
+__all__ = ["ActivationSpec", "derivative", "get", "names", *_api.__all__]
+
+
+def __getattr__(name: str):
+    """``rectifiers.<name>`` for an activation registered after import (``_public.function``)."""
+    if name in _REGISTRY and not hasattr(_api, name):
+        from ._public import function
+
+        return function(name)
+    raise AttributeError(f"module 'rectifiers' has no attribute {name!r}")

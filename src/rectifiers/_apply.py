@@ -1,5 +1,6 @@
-"""From a spec to a public function: resolve the namespace, apply the dtype policy, validate
-the parameters, and call the spec's math once.
+"""What every public function does with its spec: resolve the namespace, apply the dtype policy,
+validate the parameters, and call the spec's math once (the functions themselves are generated
+source in ``_api``, from ``_public``).
 
 NumPy arrays take the fast path (``_fast``), which computes the same bits faster; ``fast=False``
 keeps a call on the reference math, so the tests can compare the two.
@@ -95,7 +96,7 @@ def _run(spec: ActivationSpec, kind: str, x, params: dict, name, keep_integers: 
     if out is not None:
         _check_out(spec.name, xp, x, result, out)
     if fast and spec.elementwise and library(xp) == "numpy":
-        y = _fast.numpy_apply(spec.name, kind, math, xp, x, resolved, result, out)  # quiets NumPy itself
+        y = _fast.numpy_apply(spec, kind, math, xp, x, resolved, result, out)  # quiets NumPy itself
         if y is not None:
             return y
     with name_scope(xp, name), quiet_floating_point(xp):
@@ -152,14 +153,14 @@ def call_by_name(name, x, /, **params):
     >>> call_by_name("prelu", np.array([-2.0]), alpha=0.25)
     array([-0.5])
     """
-    import rectifiers
-
     spec = get(name)
-    positional = [params.pop(p.name) for p in spec.params if p.kind == "positional-only" and p.name in params]
-    return getattr(rectifiers, spec.name)(x, *positional, **params)
+    call = params.pop("name", None)
+    out = params.pop("out", None) if spec.elementwise else None
+    return evaluate(spec, x, params, call, out)
 
 
-def _args_section(spec: ActivationSpec) -> str:
+def args_section(spec: ActivationSpec) -> str:
+    """The ``Args:`` section of ``spec``'s public function, from its parameters' docs."""
     lines = ["Args:", "    x: an array of a real dtype (NumPy, PyTorch, JAX, TensorFlow, array API)."]
     for p in spec.params:
         default = "" if p.default is REQUIRED else f" Default: ``{p.default!r}``."
@@ -171,39 +172,3 @@ def _args_section(spec: ActivationSpec) -> str:
         )
     lines.append("    name: a naming/profiling scope where the library has one; ignored elsewhere.")
     return "\n".join("    " + line for line in lines).lstrip()
-
-
-class _Source:
-    """A default written into generated source as the expression that fetches it."""
-
-    def __init__(self, text: str):
-        self.text = text
-
-    def __repr__(self):
-        return self.text
-
-
-def public_function(spec: ActivationSpec, doc: str):
-    """The functional API for ``spec``: its signature and defaults come from the spec.
-
-    The function is generated from the signature (as ``dataclasses`` generates ``__init__``), so
-    Python itself binds the arguments: ``inspect.Signature.bind`` cost more than a small relu.
-    """
-    signature = spec.signature()
-    parameters = signature.parameters.values()
-    defaults = {p.name: p.default for p in parameters if p.default is not p.empty}
-
-    def fetched(p):
-        return p.replace(default=_Source(f"_defaults[{p.name!r}]")) if p.name in defaults else p
-
-    rendered = signature.replace(parameters=[fetched(p) for p in parameters])
-    params = ", ".join(f"{p.name!r}: {p.name}" for p in spec.params)
-    out = "out" if "out" in signature.parameters else "None"
-    source = f"def {spec.name}{rendered}:\n    return _evaluate(_spec, x, {{{params}}}, name, {out})\n"
-    namespace = {"_evaluate": evaluate, "_spec": spec, "_defaults": defaults}
-    exec(compile(source, f"<rectifiers.{spec.name}>", "exec"), namespace)
-    function = namespace[spec.name]
-    function.__module__ = __name__.rpartition(".")[0] + "._functional"
-    function.__signature__ = signature
-    function.__doc__ = doc.replace("{args}", _args_section(spec))
-    return function

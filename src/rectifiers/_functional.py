@@ -2,8 +2,8 @@ r"""Every activation, written once against the array API.
 
 Each function below is the math of one activation: it receives ``x`` already checked and in
 its working dtype (see ``_dtypes``) and the parameters already validated. The decorator
-registers its spec and returns the public function, whose signature and defaults come from
-that spec.
+registers its spec; the public function, whose signature and defaults come from that spec, is
+generated source in ``_api`` (``_public`` writes it).
 
 Two rules shape every formula:
 
@@ -20,8 +20,7 @@ from __future__ import annotations
 import math
 import numbers
 
-from ._apply import public_function
-from ._constants import SELU_SCALE, SELU_SCALE_ALPHA
+from ._constants import SELU_ALPHA, SELU_SCALE, SELU_SCALE_ALPHA
 from ._dtypes import REAL_DTYPES, dtype_name, is_integer, is_unsigned
 from ._namespace import as_array, device
 from ._random import check_seed, uniform
@@ -39,11 +38,14 @@ from ._spec import (
 
 
 def activation(derivative=None, **fields):
-    """Register the decorated math as an activation and return its public function."""
+    """Register the decorated math as an activation's spec and return the math unchanged.
+
+    Its docstring (with ``{args}`` for the parameters) becomes the public function's, which
+    ``_public`` generates from the spec into ``_api``."""
 
     def decorate(forward):
-        spec = ActivationSpec(name=forward.__name__, forward=forward, derivative=derivative, **fields)
-        return public_function(register(spec), forward.__doc__)
+        register(ActivationSpec(name=forward.__name__, forward=forward, derivative=derivative, **fields))
+        return forward
 
     return decorate
 
@@ -95,6 +97,9 @@ def _from_mask(xp, mask, like, low, high=1):
     ),
     kinks=(0.0,),
     keeps_integers=True,
+    family="relu",
+    single_slope=lambda params: 0.0,
+    off_mask=lambda params: 0.0,
 )
 def relu(x, xp):
     r"""Rectified linear unit: :math:`\max(x, 0)`.
@@ -141,6 +146,8 @@ def _relu6_derivative(x, xp):
     ),
     kinks=(0.0, 6.0),
     keeps_integers=True,
+    family="relu6",
+    off_mask=lambda params: 0.0,
 )
 def relu6(x, xp):
     r"""ReLU capped at 6: :math:`\min(\max(x, 0), 6)`.
@@ -194,6 +201,9 @@ _LEAKY_DERIVATIVE = r"\begin{cases} 1 & x > 0 \\ \alpha & x \le 0 \end{cases}"
         "https://ai.stanford.edu/~amaas/papers/relu_hybrid_icml2013_final.pdf",
     ),
     kinks=(0.0,),
+    family="leaky",
+    single_slope=lambda params: params["alpha"],
+    off_mask=lambda params: params["alpha"],
 )
 def leaky_relu(x, xp, alpha):
     r"""Leaky ReLU: :math:`x` for :math:`x > 0`, :math:`\alpha x` otherwise.
@@ -279,6 +289,11 @@ def _finite_or_array(value):
     return None  # arrays are checked against x when applied (_slope_array)
 
 
+def _real(value):
+    """``value`` if it is one real number (not a bool), else ``None`` (prelu's array of slopes)."""
+    return value if isinstance(value, numbers.Real) and not isinstance(value, bool) else None
+
+
 def _prelu_derivative(x, xp, alpha):
     return _step(xp, x, _slope_array(x, xp, alpha), 1)
 
@@ -305,6 +320,9 @@ def _prelu_derivative(x, xp, alpha):
         "https://arxiv.org/abs/1502.01852",
     ),
     kinks=(0.0,),
+    family="leaky",
+    single_slope=lambda params: _real(params["alpha"]),
+    in_place=False,  # PyTorch has no in-place prelu
 )
 def prelu(x, xp, alpha):
     r"""Parametric ReLU: leaky ReLU whose slope :math:`\alpha` is learned.
@@ -333,6 +351,11 @@ def prelu(x, xp, alpha):
 def rrelu_mean_slope(lower, upper):
     """rrelu's slope outside training: the mean of U(lower, upper)."""
     return (lower + upper) / 2
+
+
+def _rrelu_single_slope(params):
+    """rrelu's one slope: the mean outside training; in training each element draws its own."""
+    return None if params["training"] else rrelu_mean_slope(params["lower"], params["upper"])
 
 
 def _rrelu_slope(x, xp, lower, upper, training, seed):
@@ -390,6 +413,10 @@ def _ordered_bounds(params) -> str | None:
         "https://arxiv.org/abs/1505.00853",
     ),
     kinks=(0.0,),
+    family="leaky",
+    single_slope=_rrelu_single_slope,
+    off_mask=_rrelu_single_slope,
+    stochastic=lambda params: params["training"],
 )
 def rrelu(x, xp, lower, upper, training, seed):
     r"""Randomized leaky ReLU: a random slope per element in training, the mean slope otherwise.
@@ -438,6 +465,10 @@ def _elu_derivative(x, xp, alpha):
         "https://arxiv.org/abs/1511.07289",
     ),
     kinks=(0.0,),
+    family="elu",
+    exp_constants=lambda params: (params["alpha"], 1.0, params["alpha"]),
+    compute_bound=True,
+    output_derivative_cancels=True,
 )
 def elu(x, xp, alpha):
     r"""Exponential linear unit: :math:`x` for :math:`x > 0`, :math:`\alpha(e^x - 1)` otherwise.
@@ -476,6 +507,10 @@ def _selu_derivative(x, xp):
         "https://arxiv.org/abs/1706.02515",
     ),
     kinks=(0.0,),
+    family="elu",
+    exp_constants=lambda params: (SELU_ALPHA, SELU_SCALE, SELU_SCALE_ALPHA),
+    compute_bound=True,
+    output_derivative_cancels=True,
 )
 def selu(x, xp):
     r"""Scaled exponential linear unit: :math:`\lambda\,\mathrm{elu}_\alpha(x)` with the fixed
@@ -526,6 +561,8 @@ _SATURATING = Properties(bounded=True, monotone=True, zero_centred=False, satura
     reference=Reference(
         "LeCun, Bottou, Orr & Müller 1998, Efficient BackProp", "https://doi.org/10.1007/3-540-49430-8_2"
     ),
+    family="sigmoid",
+    compute_bound=True,
 )
 def sigmoid(x, xp):
     r"""Logistic sigmoid :math:`1 / (1 + e^{-x})`, evaluated without overflow for any x.
@@ -561,6 +598,8 @@ def _tanh_derivative(x, xp):
     reference=Reference(
         "LeCun, Bottou, Orr & Müller 1998, Efficient BackProp", "https://doi.org/10.1007/3-540-49430-8_2"
     ),
+    family="tanh",
+    compute_bound=True,
 )
 def tanh(x, xp):
     r"""Hyperbolic tangent, the zero-centred saturating baseline.
@@ -588,6 +627,8 @@ def tanh(x, xp):
         "Bridle 1990, Probabilistic Interpretation of Feedforward Classification Network Outputs",
         "https://doi.org/10.1007/978-3-642-76153-9_28",
     ),
+    family="softmax",
+    in_place=False,
 )
 def softmax(x, xp, axis):
     r"""Softmax along ``axis``, shifted by the maximum so that finite input never overflows.

@@ -96,6 +96,35 @@ class ActivationSpec:
     keeps_integers: bool = False
     rounds_once: bool = False  # computed in float64 where available, rounded once (see _dtypes)
     check: Callable[[dict], str | None] | None = None  # checks across parameters
+    # What the fast paths and the bindings need to know, declared here so that none of them
+    # branches on a name. Each is a fact about the math above; a new activation may leave all of
+    # them at their defaults and is then computed by the reference math everywhere.
+    #: The native kernel family that computes it (``_fast._compiled``, the torch binding's ATen
+    #: tables, the bench): "relu", "relu6", "leaky" (x above 0, ``single_slope * x`` below, or a
+    #: learned slope), "elu" (``exp_constants``), "sigmoid", "tanh", "softmax"; ``None``: none.
+    family: str | None = None
+    #: f(x) = x for x > 0 and ``slope * x`` for x <= 0 with one slope: ``single_slope(params)`` is
+    #: that slope, or ``None`` for parameters that give no single one (random or array slopes).
+    single_slope: Callable[[dict], Any] | None = None
+    #: The elu family, f(x) = scale * x above 0 and scale * alpha * (e^x - 1) below:
+    #: ``exp_constants(params)`` is ``(alpha, scale, scale * alpha)``, the product to full precision.
+    exp_constants: Callable[[dict], tuple[float, float, float]] | None = None
+    #: f' off the bit mask (it is 1 on it) where that is one number for ``params``, else ``None``.
+    off_mask: Callable[[dict], Any] | None = None
+    #: Whether a call with ``params`` draws random numbers (rrelu in training).
+    stochastic: Callable[[dict], bool] = lambda params: False
+    #: Whether a binding may offer ``inplace=True`` (prelu and softmax: no).
+    in_place: bool = True
+    #: Whether it calls exp, expm1 or tanh per element: compute-bound, not memory-bound.
+    compute_bound: bool = False
+    #: Whether f' from the output cancels digits (elu: y + alpha as y -> -alpha), so that a
+    #: backward pass keeps the input unless the input is gone (in place).
+    output_derivative_cancels: bool = False
+
+    @property
+    def learned(self) -> tuple[str, ...]:
+        """The parameters a layer learns (those with an initial value): prelu's ``alpha``."""
+        return tuple(p.name for p in self.params if p.init is not None)
 
     @property
     def elementwise(self) -> bool:

@@ -12,7 +12,8 @@ NumPy kernels (``_kernels``, ``_small``) take over. ``tests/test_fast_numpy.py``
 to the reference's bits.
 
 >>> import numpy as np
->>> run = kernel("leaky_relu", "forward", np.dtype(np.float32), {"alpha": 0.1}, slope=0.1,
+>>> from rectifiers import get
+>>> run = kernel(get("leaky_relu"), "forward", np.dtype(np.float32), {"alpha": 0.1}, slope=0.1,
 ...              stream=False, reference=None)
 >>> x = np.array([-2.0, -0.0, 0.5], dtype=np.float32); y = np.empty_like(x)
 >>> run(x, y, None) if AVAILABLE else np.copyto(y, [-0.2, -0.0, 0.5]); y
@@ -23,7 +24,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._constants import SELU_SCALE, SELU_SCALE_ALPHA
 from .._dtypes import dtype_name
 from . import _parallel
 
@@ -37,24 +37,16 @@ AVAILABLE = _native is not None
 #: large would evict itself before anyone reads it, and streaming skips the write-allocate read.
 STREAM_MIN_BYTES = 16 << 20
 
-_FAMILY = {"relu": "relu", "relu6": "relu6", "leaky_relu": "leaky", "prelu": "leaky", "rrelu": "leaky"}
-
-
-#: The exp family's kernel and its (a, b) for each activation (see ``_native.c``).
-_EXP_FAMILY = {
-    "elu": lambda params: ("elu", params["alpha"], 1.0),
-    "selu": lambda params: ("elu", SELU_SCALE_ALPHA, SELU_SCALE),
-    "sigmoid": lambda params: ("sigmoid", 0.0, 0.0),
-    "tanh": lambda params: ("tanh", 0.0, 0.0),
-}
+#: The spec's ``family`` names its kernel in ``_native.c``: one pass, one parameter (the slope).
+_FAMILIES = ("relu", "relu6", "leaky")
+#: The exp family: kernels that call exp per element, with two constants ``(a, b)``.
+_EXP_FAMILIES = ("elu", "sigmoid", "tanh")
 #: Uncertain lanes one call reports by index; past that, its range is recomputed by blocks.
 _CAPACITY = 4096
 
 
-def kernel(
-    name: str, kind: str, dtype: np.dtype, params: dict, *, slope, stream: bool, reference, in_place=False
-):
-    """``kernel(xb, yb, scratch)`` computing ``name`` (or its derivative) on ``dtype``, or ``None``.
+def kernel(spec, kind: str, dtype: np.dtype, params: dict, *, slope, stream: bool, reference, in_place=False):
+    """``kernel(xb, yb, scratch)`` computing ``spec`` (or its derivative) on ``dtype``, or ``None``.
 
     ``slope`` is the leaky family's one negative-side slope (``None`` where there is none);
     ``reference(x)`` is the reference math on a 1-d array, for the lanes the exp family cannot decide;
@@ -63,10 +55,10 @@ def kernel(
     """
     if not dtype.isnative:
         return None
-    if name in _EXP_FAMILY:
-        return _exp_family(name, kind, dtype, params, stream, reference, in_place)
-    family = _FAMILY.get(name)
-    if _native is None or family is None or dtype_name(dtype) not in _native.DTYPES:
+    family = spec.family
+    if family in _EXP_FAMILIES:
+        return _exp_family(spec, kind, dtype, params, stream, reference, in_place)
+    if _native is None or family not in _FAMILIES or dtype_name(dtype) not in _native.DTYPES:
         return None
     if family == "leaky" and slope is None:
         return None
@@ -82,11 +74,19 @@ def kernel(
     return compiled
 
 
-def _exp_family(name: str, kind: str, dtype: np.dtype, params: dict, stream: bool, reference, in_place: bool):
+def _exp_constants(spec, params: dict) -> tuple[float, float]:
+    """``(a, b)`` of ``_native.c``'s exp family: elu's ``b * x`` above 0, ``a * (e^x - 1)`` below."""
+    if spec.family != "elu":
+        return 0.0, 0.0
+    _, scale, scale_alpha = spec.exp_constants(params)
+    return scale_alpha, scale
+
+
+def _exp_family(spec, kind: str, dtype: np.dtype, params: dict, stream: bool, reference, in_place: bool):
     if _native is None or dtype != np.float32:
         return None
-    family, a, b = _EXP_FAMILY[name](params)
-    family = family if kind == "forward" else f"{family}_derivative"
+    a, b = _exp_constants(spec, params)
+    family = spec.family if kind == "forward" else f"{spec.family}_derivative"
     if family not in _native.EXP_OPS:  # a CPU without AVX2 and FMA
         return None
     run, op, a, b = _native.exp_family, _native.EXP_OPS.index(family), float(a), float(b)

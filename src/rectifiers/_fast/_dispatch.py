@@ -11,7 +11,6 @@ broadcast slopes), and the core then runs the reference path.
 from __future__ import annotations
 
 import contextlib
-import numbers
 
 import numpy as np
 
@@ -24,53 +23,51 @@ from . import _compiled, _kernels, _parallel, _small
 #: (the compiled float64 exp is about 15x a copy here, libm's scalar expm1 far more). They go
 #: parallel on smaller arrays than memory-bound kernels.
 _COMPUTE_COST = 16.0
-_COMPUTE_BOUND = ("elu", "selu", "sigmoid", "tanh")
 
 
-def single_slope(name: str, params: dict):
+def single_slope(spec, params: dict):
     """The one negative-side slope of the leaky family (resolved ``params``), or ``None``."""
-    from .._functional import rrelu_mean_slope  # at call time: _functional imports this package
-
-    if name == "leaky_relu":
-        return params["alpha"]
-    if name == "prelu":
-        alpha = params["alpha"]
-        return alpha if isinstance(alpha, numbers.Real) and not isinstance(alpha, bool) else None
-    if name == "rrelu" and not params["training"]:
-        return rrelu_mean_slope(params["lower"], params["upper"])
-    return None
+    return spec.single_slope(params) if spec.single_slope is not None else None
 
 
-def _blockwise(name: str, params: dict) -> bool:
-    """Whether the reference math may be cut into blocks (elementwise and deterministic)."""
-    if name == "rrelu":
-        return not params["training"]
-    if name == "prelu":
-        return single_slope(name, params) is not None
-    return True
+def _blockwise(spec, params: dict) -> bool:
+    """Whether the reference math may be cut into blocks (elementwise and deterministic): not
+    where it draws random numbers, nor where its slope is not one number (prelu's arrays)."""
+    if spec.stochastic(params):
+        return False
+    return spec.single_slope is None or spec.single_slope(params) is not None
 
 
-def _direct(name: str, kind: str, work: np.dtype, params: dict, aliased: bool):
+def _unscaled_elu(spec, params: dict):
+    """elu's alpha where ``spec`` is the elu family with scale 1 (``_kernels.elu``), else ``None``."""
+    if spec.family != "elu":
+        return None
+    alpha, scale, _ = spec.exp_constants(params)
+    return alpha if scale == 1.0 else None
+
+
+def _direct(spec, kind: str, work: np.dtype, params: dict, aliased: bool):
     """A branch-free kernel on the working dtype, or ``None``."""
-    slope = single_slope(name, params)
+    slope = single_slope(spec, params)
+    alpha = _unscaled_elu(spec, params)
     if kind == "forward":
-        if name == "relu":
+        if spec.family == "relu":
             return _kernels.relu(work)
-        if name == "relu6":
+        if spec.family == "relu6":
             return _kernels.relu6(work)
         if slope is not None and work.kind == "f":
             return _kernels.leaky(work, slope, in_place=aliased)
-        if name == "elu":
-            return _kernels.elu(work, params["alpha"])
+        if alpha is not None:
+            return _kernels.elu(work, alpha)
         return None
-    if name == "relu":
+    if spec.family == "relu":
         return _kernels.relu_derivative(work)
-    if name == "relu6":
+    if spec.family == "relu6":
         return _kernels.relu6_derivative(work)
     if slope is not None:
         return _kernels.leaky_derivative(work, slope)
-    if name == "elu":
-        return _kernels.elu_derivative(work, params["alpha"])
+    if alpha is not None:
+        return _kernels.elu_derivative(work, alpha)
     return None
 
 
@@ -104,30 +101,34 @@ def _params_key(params: dict):
     return tuple((name, type(value), repr(value)) for name, value in sorted(params.items()))
 
 
-def _choose(name, kind, math, xp, dtype: np.dtype, size: int, params, result: np.dtype, aliased: bool):
-    """``(kernel, cost)`` for ``size`` elements of ``dtype`` (both dtypes native-order), or ``None``."""
-    if not _blockwise(name, params):
+def _choose(spec, kind, math, xp, dtype: np.dtype, size: int, params, result: np.dtype, aliased: bool):
+    """``(kernel, cost)`` for ``size`` elements of ``dtype`` (both dtypes native-order), or ``None``.
+
+    ``spec``: the activation's spec (or its name)."""
+    spec = get(spec)
+    name = spec.name
+    if not _blockwise(spec, params):
         return None
     if result == dtype:
         stream = not aliased and size * result.itemsize >= _compiled.STREAM_MIN_BYTES
         compiled = _compiled.kernel(
-            name,
+            spec,
             kind,
             dtype,
             params,
-            slope=single_slope(name, params),
+            slope=single_slope(spec, params),
             stream=stream,
-            reference=lambda c: _reference(math, xp, params, _working(xp, name, dtype, result), result, c),
+            reference=lambda c: _reference(math, xp, params, _working(xp, spec, dtype, result), result, c),
             in_place=aliased,
         )
         if compiled is not None:
-            return compiled, _COMPUTE_COST if name in _COMPUTE_BOUND else 1.0
+            return compiled, _COMPUTE_COST if spec.compute_bound else 1.0
     keeps_dtype = result == dtype and dtype.kind in "iu"
-    if kind == "forward" and name == "relu" and (bits := _small.relu_bits(dtype)) is not None:
+    if kind == "forward" and spec.family == "relu" and (bits := _small.relu_bits(dtype)) is not None:
         return bits, 1.0
-    work = _working(xp, name, dtype, result)
-    direct = _direct(name, kind, work, params, aliased and dtype == work == result)
-    cost = _COMPUTE_COST if direct is None or name in _COMPUTE_BOUND else 1.0
+    work = _working(xp, spec, dtype, result)
+    direct = _direct(spec, kind, work, params, aliased and dtype == work == result)
+    cost = _COMPUTE_COST if direct is None or spec.compute_bound else 1.0
     # bfloat16 <-> float32 casts are cheap (ml_dtypes), float16's are not (NumPy's scalar loops):
     # bfloat16 takes a memory-bound direct kernel between two casts, the rest of 1-2 bytes a table.
     bf16_direct = dtype.name == "bfloat16" and direct is not None and cost == 1.0
@@ -141,11 +142,11 @@ def _choose(name, kind, math, xp, dtype: np.dtype, size: int, params, result: np
     return _with_casts(direct, dtype, work, result), cost
 
 
-def _working(xp, name: str, x_dtype: np.dtype, result: np.dtype) -> np.dtype:
+def _working(xp, spec, x_dtype: np.dtype, result: np.dtype) -> np.dtype:
     """The reference's working dtype (the core's policy): the fast path computes in the same one."""
     if result.kind in "iu":
         return x_dtype
-    return np.dtype(working_dtype(xp, result, wide=get(name).rounds_once))
+    return np.dtype(working_dtype(xp, result, wide=spec.rounds_once))
 
 
 def _reference(math, xp, params, work, result, x):
@@ -183,8 +184,8 @@ def _plain(a):
     return a.view(np.ndarray) if type(a) is np.memmap else a
 
 
-def apply(name: str, kind: str, math, xp, x, params: dict, result, out=None):
-    """``math`` (the spec's forward or derivative) of NumPy ``x`` into ``out`` or a new array.
+def apply(spec, kind: str, math, xp, x, params: dict, result, out=None):
+    """``math`` (``spec``'s forward or derivative) of NumPy ``x`` into ``out`` or a new array.
 
     Any layout: contiguous, aligned, native-order memory is computed where it lies (``out`` may be
     ``x``); anything else (strided, unaligned, byte-swapped, overlapping ``x`` in another way) goes
@@ -201,7 +202,7 @@ def apply(name: str, kind: str, math, xp, x, params: dict, result, out=None):
     same = same and x.dtype.itemsize == result.itemsize
     if flat is None or (overlap and not same):
         flat = None  # strided, or overlapping in a way blocks could corrupt: work on contiguous copies
-    chosen = _choose(name, kind, math, xp, _native(x.dtype), x.size, params, _native(result), aliased=same)
+    chosen = _choose(spec, kind, math, xp, _native(x.dtype), x.size, params, _native(result), aliased=same)
     if chosen is None:
         return None
     kernel, cost = chosen

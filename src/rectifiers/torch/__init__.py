@@ -27,3 +27,12 @@ from ._modules import (
 from ._rectify import MEMORY as MEMORY
 
 __all__ = ["Activation", "MEMORY", "functional", *NAMED]
+
+
+def __getattr__(name: str):
+    """A named class of an activation the import list above does not spell (a newly registered one)."""
+    if name in NAMED:
+        from . import _modules
+
+        return getattr(_modules, name)
+    raise AttributeError(f"module 'rectifiers.torch' has no attribute {name!r}")

@@ -6,7 +6,8 @@ What the backward keeps (``keep``):
 * ``"output"``: ``y``, wherever ``f'(x)`` can be recovered exactly from it (the spec's
   ``output_derivative_valid``; prelu needs every slope > 0 and a slope that learns nothing).
   The next layer keeps ``y`` anyway, so this costs nothing: PyTorch keeps the input of
-  leaky_relu and prelu. elu and selu keep it only in place (``CANCELS_FROM_OUTPUT``).
+  leaky_relu and prelu. elu and selu keep it only in place (the spec's
+  ``output_derivative_cancels``).
 * ``"input"``: ``x``, where the output cannot give the gradient exactly (elu, selu, a learned
   prelu slope, a negative leaky or elu alpha, a prelu slope <= 0), or when asked for with
   ``memory="input"``.
@@ -27,7 +28,7 @@ from .._dtypes import working_dtype
 from .._namespace import as_array
 from .._random import uniform
 from . import _bits
-from ._kernels import EXACT_ON_CPU, FORWARD, FROM_INPUT, FROM_OUTPUT, OFF_MASK, aten
+from ._kernels import FORWARD, FROM_INPUT, FROM_OUTPUT, aten, exact_on_cpu
 
 XP, _ = as_array(torch.empty(0))
 
@@ -57,8 +58,8 @@ def _rrelu_training_backward(g, positive, params):
 
 def exact_here(spec, x) -> bool:
     """Whether ``spec``'s forward runs on the core's compiled kernels on ``x``'s memory
-    (``EXACT_ON_CPU``; not while torch.jit.trace records ops)."""
-    return spec.name in EXACT_ON_CPU and _numpy_view(x) and not torch.jit.is_tracing()
+    (``exact_on_cpu``; not while torch.jit.trace records ops)."""
+    return exact_on_cpu(spec) and _numpy_view(x) and not torch.jit.is_tracing()
 
 
 def core_forward(spec, x, params, inplace):
@@ -69,7 +70,7 @@ def core_forward(spec, x, params, inplace):
 
 
 def _forward(spec, x, weight, params, inplace):
-    if spec.name == "rrelu" and params["training"]:
+    if spec.stochastic(params):
         work = _work(x.dtype)
         xw = x if x.dtype == work else x.to(work)
         noise = _rrelu_noise(xw, xw > 0, params)
@@ -80,9 +81,9 @@ def _forward(spec, x, weight, params, inplace):
         return (x.copy_(y) if inplace else y), noise
     if exact_here(spec, x):
         return core_forward(spec, x, params, inplace), None
-    native = FORWARD.get(spec.name)
+    native = FORWARD.get(spec.family)
     if native is not None:
-        return native(x, weight, params, inplace), None
+        return native(spec, x, weight, params, inplace), None
     y = spec.forward(x.to(_work(x.dtype)), XP, **params).to(x.dtype)
     return (x.copy_(y) if inplace else y), None
 
@@ -113,15 +114,15 @@ def _numpy_view(t) -> bool:
 
 def _from_bits(spec, g, mask, params):
     """``g * f'`` from the 1-bit mask: rrelu's training slopes drawn again, or f' = 1 on the mask
-    and one slope off it (``OFF_MASK``), in one pass of ATen's ``leaky_relu_backward`` on the
+    and one slope off it (``spec.off_mask``), in one pass of ATen's ``leaky_relu_backward`` on the
     mask as 0.0/1.0; while a graph is built (double backward), the core's ``mask_derivative``.
     """
-    if spec.name == "rrelu" and params["training"]:
+    if spec.stochastic(params):
         return _rrelu_training_backward(g, mask, params)
     if torch.is_grad_enabled():
         like = torch.empty(mask.shape, dtype=_work(g.dtype), device=g.device)
         return (g * spec.mask_derivative(mask, like, XP, **params)).to(g.dtype)
-    return aten.leaky_relu_backward(g, mask.to(g.dtype), OFF_MASK[spec.name](params), False)
+    return aten.leaky_relu_backward(g, mask.to(g.dtype), spec.off_mask(params), False)
 
 
 class Rectify(torch.autograd.Function):
@@ -148,14 +149,14 @@ class Rectify(torch.autograd.Function):
             gx = (g * kept).to(g.dtype)
         elif keep == "bits":
             gx = _from_bits(spec, g, _bits.unpack(kept, ctx.shape), params)
-        elif spec.name == "rrelu" and params["training"]:
+        elif spec.stochastic(params):
             gx = _rrelu_training_backward(g, kept > 0, params)
         else:
-            native = (FROM_OUTPUT if keep == "output" else FROM_INPUT).get(spec.name)
+            native = (FROM_OUTPUT if keep == "output" else FROM_INPUT).get(spec.family)
             if native is None or torch.is_grad_enabled():  # grad enabled: create_graph=True
                 gx, gw = _core_backward(spec, g, kept, weight, params, from_output=keep == "output")
             else:
-                gx, gw = native(g, kept, weight, params)
+                gx, gw = native(spec, g, kept, weight, params)
         if weight is not None and ctx.needs_input_grad[1]:  # kept the input: see _rectify._keep
             gw = gw.sum_to_size(weight.shape)
         return gx, gw, None, None, None, None

@@ -2,10 +2,12 @@
 
 These hold no math of their own: each entry is a native kernel that computes what the core's
 spec defines (the tests compare every entry with the core's ``forward``, ``derivative`` and
-``output_derivative``). ``forward(x, weight, params, inplace)`` returns ``f(x)``;
-``from_output(g, y, weight, params)`` and ``from_input(g, x, weight, params)`` return the
-input gradient and, for prelu, the full-size weight gradient to be summed (else ``None``).
-An activation missing from a table falls back to the core's array-API math.
+``output_derivative``). The tables are keyed by the spec's ``family`` and read the
+spec's declared constants (``single_slope``, ``exp_constants``), never an activation's name.
+``forward(spec, x, weight, params, inplace)`` returns ``f(x)``;
+``from_output(spec, g, y, weight, params)`` and ``from_input(spec, g, x, weight, params)`` return
+the input gradient and, for a learned slope (prelu's ``weight``), the full-size weight gradient to
+be summed (else ``None``). A family missing from a table falls back to the core's array-API math.
 
 Choices that make the native kernels follow the kink rule (``x > 0`` picks the positive branch,
 NaN is not > 0): relu is ``threshold(x, 0, 0)`` (``x <= 0 ? 0 : x``, so relu(-0.0) = +0.0 and
@@ -18,16 +20,9 @@ from __future__ import annotations
 import torch
 
 from .._apply import evaluate
-from .._constants import SELU_ALPHA, SELU_SCALE
-from .._functional import rrelu_mean_slope
-from .._spec import get
+from .._spec import get as spec_of, names
 
 aten = torch.ops.aten
-
-
-def _mean_slope(params):
-    """rrelu's slope outside training, as the core defines it."""
-    return rrelu_mean_slope(params["lower"], params["upper"])
 
 
 def _threshold(x, inplace):
@@ -38,20 +33,23 @@ def _leaky(x, alpha, inplace):
     return aten.leaky_relu_(x, alpha) if inplace else aten.leaky_relu(x, alpha)
 
 
-def _elu(x, alpha, scale, inplace):
+def _elu(spec, x, params, inplace):
+    alpha, scale, _ = spec.exp_constants(params)
     return aten.elu_(x, alpha, scale, 1.0) if inplace else aten.elu(x, alpha, scale, 1.0)
 
 
+def _leaky_forward(spec, x, w, p, inplace):
+    if w is not None:  # a learned slope: torch.where, not aten._prelu_kernel (private, torch.export keeps it)
+        return torch.where(x > 0, x, w * x)
+    # the stochastic case (rrelu in training) draws its slopes in the autograd function
+    return _leaky(x, spec.single_slope(p), inplace)
+
+
 FORWARD = {
-    "relu": lambda x, w, p, inplace: _threshold(x, inplace),
-    "relu6": lambda x, w, p, inplace: _threshold(x, inplace).clamp_max_(6.0),
-    "leaky_relu": lambda x, w, p, inplace: _leaky(x, p["alpha"], inplace),
-    "elu": lambda x, w, p, inplace: _elu(x, p["alpha"], 1.0, inplace),
-    "selu": lambda x, w, p, inplace: _elu(x, SELU_ALPHA, SELU_SCALE, inplace),
-    # torch.where, not aten._prelu_kernel (a private op, which torch.export would keep)
-    "prelu": lambda x, w, p, inplace: torch.where(x > 0, x, w * x),
-    # rrelu in training draws its slopes in the autograd function; this is evaluation.
-    "rrelu": lambda x, w, p, inplace: _leaky(x, _mean_slope(p), inplace),
+    "relu": lambda spec, x, w, p, inplace: _threshold(x, inplace),
+    "relu6": lambda spec, x, w, p, inplace: _threshold(x, inplace).clamp_max_(6.0),
+    "leaky": _leaky_forward,
+    "elu": lambda spec, x, w, p, inplace: _elu(spec, x, p, inplace),
 }
 
 
@@ -64,67 +62,71 @@ def _relu6_from_output(g, y):
     return aten.leaky_relu_backward(aten.leaky_relu_backward(g, y, 0.0, True), 6.0 - y, 0.0, True)
 
 
+def _leaky_from_output(spec, g, y, w, p):
+    if w is not None:
+        # With every slope > 0, y > 0 exactly where x > 0. Only for a slope that learns nothing: the
+        # weight gradient needs x, which y = w * x loses where the product under- or overflows.
+        return aten._prelu_kernel_backward(g, y, w)[0], None
+    return aten.leaky_relu_backward(g, y, spec.single_slope(p), True), None
+
+
+def _elu_from_output(spec, g, y, p):
+    alpha, scale, _ = spec.exp_constants(p)
+    return aten.elu_backward(g, alpha, scale, 1.0, True, y)
+
+
 FROM_OUTPUT = {
-    "relu": lambda g, y, w, p: (aten.leaky_relu_backward(g, y, 0.0, True), None),
-    "relu6": lambda g, y, w, p: (_relu6_from_output(g, y), None),
-    "leaky_relu": lambda g, y, w, p: (aten.leaky_relu_backward(g, y, p["alpha"], True), None),
-    "elu": lambda g, y, w, p: (aten.elu_backward(g, p["alpha"], 1.0, 1.0, True, y), None),
-    "selu": lambda g, y, w, p: (aten.elu_backward(g, SELU_ALPHA, SELU_SCALE, 1.0, True, y), None),
-    # With every slope > 0, y > 0 exactly where x > 0. Only for a slope that learns nothing: the
-    # weight gradient needs x, which y = w * x loses where the product under- or overflows.
-    "prelu": lambda g, y, w, p: (aten._prelu_kernel_backward(g, y, w)[0], None),
-    "rrelu": lambda g, y, w, p: (aten.leaky_relu_backward(g, y, _mean_slope(p), True), None),
+    "relu": lambda spec, g, y, w, p: (aten.leaky_relu_backward(g, y, 0.0, True), None),
+    "relu6": lambda spec, g, y, w, p: (_relu6_from_output(g, y), None),
+    "leaky": _leaky_from_output,
+    "elu": lambda spec, g, y, w, p: (_elu_from_output(spec, g, y, p), None),
     # torch's own autograd formulas, for the exact forward above
-    "sigmoid": lambda g, y, w, p: (aten.sigmoid_backward(g, y), None),
-    "tanh": lambda g, y, w, p: (aten.tanh_backward(g, y), None),
+    "sigmoid": lambda spec, g, y, w, p: (aten.sigmoid_backward(g, y), None),
+    "tanh": lambda spec, g, y, w, p: (aten.tanh_backward(g, y), None),
 }
 
-#: Where torch's own forward kernel is not the core's bits (float32 sigmoid differs on 36% of
-#: values, up to 2 ulp; selu on a third, up to 2 ulp; tanh on 0.1%, 1 ulp) and the core's
-#: compiled kernels, run on a NumPy view of a CPU float32 tensor's memory, cost about as much
-#: (``benchmarks/torch_exactness.py``): there those run instead, and give ``rectifiers.*``'s bits.
-#: (elu is exact too but 1.9x slower than ATen's: it keeps ATen's forward, within 1 ulp.)
-EXACT_ON_CPU = ("sigmoid", "tanh", "selu")
 
-#: elu and selu from their input use the core's math (float64, rounded once; f'(NaN) = NaN):
+def exact_on_cpu(spec) -> bool:
+    """Whether torch's own forward kernel is not the core's bits, while the core's compiled kernels,
+    run on a NumPy view of a CPU float32 tensor's memory, cost about as much
+    (``benchmarks/torch_exactness.py``): there those run instead, and give ``rectifiers.*``'s bits.
+
+    float32 sigmoid differs on 36% of values, up to 2 ulp; selu (the elu family with a scale) on a
+    third, up to 2 ulp; tanh on 0.1%, 1 ulp. elu (scale 1) is exact too but 1.9x slower than
+    ATen's: it keeps ATen's forward, within 1 ulp.
+    """
+    if spec.family == "elu":
+        return len(spec.params) == 0 and spec.exp_constants({})[1] != 1.0
+    return spec.family in ("sigmoid", "tanh")
+
+
+#: The registered activations ``exact_on_cpu`` picks (sigmoid, tanh, selu).
+EXACT_ON_CPU = tuple(name for name in names() if exact_on_cpu(spec_of(name)))
+
+
+def _leaky_from_input(spec, g, x, w, p):
+    if w is not None:
+        return aten._prelu_kernel_backward(g, x, w)
+    return aten.leaky_relu_backward(g, x, spec.single_slope(p), False), None
+
+
+#: The elu family from its input uses the core's math (float64, rounded once; f'(NaN) = NaN):
 #: ATen's ``elu_backward`` on the input gives 1 (or lambda) at NaN on its scalar tail and is up
 #: to 2 ulp off for selu in float32.
-FROM_INPUT = {
-    "leaky_relu": lambda g, x, w, p: (aten.leaky_relu_backward(g, x, p["alpha"], False), None),
-    "prelu": lambda g, x, w, p: aten._prelu_kernel_backward(g, x, w),
-}
-
-#: From the output, elu'(x) = y + alpha (selu: y + lambda * alpha) cancels as y -> -alpha: it
-#: loses the digits of alpha * e^x (x = -20 in float32 gives 0, exact 2.1e-9). So ``"auto"``
-#: keeps their input; only in place, where the input is gone, do they use the output, within
-#: eps * alpha of the exact derivative (eps of the input's dtype; docs/accuracy.md).
-CANCELS_FROM_OUTPUT = ("elu", "selu")
-
-#: ``memory="bits"`` outside rrelu's training: f' is 1 on the mask and one slope off it, which
-#: ATen's ``leaky_relu_backward`` applies to the mask as 0.0/1.0 in one pass (the tests compare
-#: each slope with the core's ``mask_derivative``).
-OFF_MASK = {
-    "relu": lambda p: 0.0,
-    "relu6": lambda p: 0.0,
-    "leaky_relu": lambda p: p["alpha"],
-    "rrelu": _mean_slope,
-}
+FROM_INPUT = {"leaky": _leaky_from_input}
 
 
-def _softmax(x, axis):
+def _softmax(spec, x, axis):
     """``torch.softmax``; an axis that ``x`` lacks goes to the core, which says what it accepts."""
     try:
         return torch.softmax(x, axis)
     except IndexError:
-        return evaluate(get("softmax"), x, {"axis": axis})
+        return evaluate(spec, x, {"axis": axis})
 
 
-# Activations PyTorch differentiates from their output already: used as they are.
+# Families PyTorch differentiates from their output already: used as they are.
 NATIVE = {
-    "sigmoid": lambda x, p, inplace: x.sigmoid_() if inplace else torch.sigmoid(x),
-    "tanh": lambda x, p, inplace: x.tanh_() if inplace else torch.tanh(x),
-    "softmax": lambda x, p, inplace: _softmax(x, p["axis"]),
+    "sigmoid": lambda spec, x, p, inplace: x.sigmoid_() if inplace else torch.sigmoid(x),
+    "tanh": lambda spec, x, p, inplace: x.tanh_() if inplace else torch.tanh(x),
+    "softmax": lambda spec, x, p, inplace: _softmax(spec, x, p["axis"]),
 }
-
-#: No in-place form: prelu (PyTorch has none) and softmax.
-NO_INPLACE = ("prelu", "softmax")

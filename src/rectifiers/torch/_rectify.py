@@ -14,7 +14,7 @@ from torch.autograd import forward_ad
 from .._apply import evaluate
 from .._functional import _broadcasts_into, _slope_array
 from ._autograd import XP, Rectify, _forward, _work, core_forward, exact_here
-from ._kernels import CANCELS_FROM_OUTPUT, NATIVE, NO_INPLACE
+from ._kernels import NATIVE
 
 #: What the backward may keep: ``"auto"`` (the output where it gives the exact gradient, else
 #: the input), ``"input"`` (as torch.nn does) or ``"bits"`` (a 1-bit mask per element).
@@ -42,7 +42,7 @@ def _check_call(spec, x, memory, inplace):
         raise ValueError(f"{where}: memory must be one of {MEMORY}. Received: memory={memory!r}")
     if not isinstance(inplace, bool):
         raise TypeError(f"{where}: inplace must be True or False. Received: inplace={inplace!r}")
-    if inplace and spec.name in NO_INPLACE:
+    if inplace and not spec.in_place:
         raise ValueError(f"rectifiers.torch.{spec.name} has no in-place form. Received: inplace=True")
     if memory == "bits" and spec.mask is None:
         raise ValueError(
@@ -66,7 +66,7 @@ def _call_seed(seed, x, replay: bool):
 
 def _weight(spec, x, params):
     """prelu's slope as a tensor of ``x``'s dtype that broadcasts against ``x`` (others: None)."""
-    learned = [p.name for p in spec.params if p.init is not None]
+    learned = spec.learned
     if not learned:
         return None
     alpha = params.pop(learned[0])
@@ -84,7 +84,7 @@ def _all_positive(weight) -> bool:
 
 
 def _keep(spec, params, weight, memory, inplace):
-    if spec.name == "rrelu" and params["training"] and params["seed"] is None:
+    if spec.stochastic(params) and params["seed"] is None:
         return "noise"
     if memory == "bits":
         return "bits"
@@ -93,7 +93,7 @@ def _keep(spec, params, weight, memory, inplace):
     learns = weight is not None and weight.requires_grad
     if valid and (inplace or not learns):  # where the answer matters: read the slopes
         valid = _all_positive(weight)
-    exact = valid and spec.name not in CANCELS_FROM_OUTPUT and not learns
+    exact = valid and not spec.output_derivative_cancels and not learns
     if memory == "auto" and (exact or (inplace and valid)):
         return "output"
     if inplace:
@@ -115,7 +115,7 @@ def _differentiable(spec, x, weight, params, inplace):
     """The core's math on ``x``, differentiated by autograd and torch.func (the same kink rule:
     it is written with ``where(x > 0, ...)``). For torch.func and forward-mode AD."""
     if weight is not None:
-        params["alpha"] = weight
+        params[spec.learned[0]] = weight
     y = spec.forward(x.to(_work(x.dtype, wide=spec.rounds_once)), XP, **params).to(x.dtype)
     return x.copy_(y) if inplace else y
 
@@ -134,7 +134,7 @@ def check(spec, params: dict, *, memory="auto", inplace=False):
     """Every check ``rectify`` makes that needs no input: a module's checks at construction."""
     x = torch.empty(0)
     params = _prepare(spec, x, params, memory, inplace)
-    if spec.name not in NATIVE:
+    if spec.family not in NATIVE:
         _keep(spec, params, _weight(spec, x, params), memory, inplace)
 
 
@@ -155,18 +155,18 @@ def rectify(spec, x, params: dict, *, memory="auto", inplace=False, resolved=Fal
                 f"Received: {x.dtype} input, whose result is {y.dtype}"
             )
         return x.copy_(y)
-    native = NATIVE.get(spec.name)
+    native = NATIVE.get(spec.family)
     if native is not None and exact_here(spec, x) and not _transformed(x):  # sigmoid, tanh on CPU
         if _needs_grad(x, None):  # the core's forward, torch's backward from the output
             return Rectify.apply(x, None, spec, tuple(params.items()), "output", inplace)
         return core_forward(spec, x, params, inplace)
     if native is not None:
-        return native(x, params, inplace)
+        return native(spec, x, params, inplace)
     weight = _weight(spec, x, params)
     if _transformed(x):
         return _differentiable(spec, x, weight, params, inplace)
     backward = not torch.jit.is_tracing() and _needs_grad(x, weight)
-    if spec.name == "rrelu" and params["training"]:
+    if spec.stochastic(params):
         params["seed"] = _call_seed(params["seed"], x, replay=backward)
     if not backward:  # the forward alone
         return _forward(spec, x, weight, params, inplace)[0]

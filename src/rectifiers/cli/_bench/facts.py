@@ -1,26 +1,21 @@
-"""What the bench knows about each activation beyond its spec: the one place keyed by name.
+"""What the bench knows about each activation beyond its math: read from the spec's declared fields.
 
 For an activation and its resolved parameters: NumPy written the obvious way (forward and
-derivative, the peer a user would write by hand), and the one slope for x <= 0 where the
-function is x above 0 and ``slope * x`` below (what the branch-free formula and the peers'
-leaky ReLU need). An activation missing here is still benchmarked, ours against the copy; the
-columns that need these facts stay empty, and the bench says why.
-
-TODO(issue 10): move to the spec. ``slope`` is the negative-side slope as a function of the
-parameters (``_fast._dispatch.single_slope`` branches on the same fact); the obvious NumPy
-forms could sit beside ``forward`` and ``derivative``.
+derivative, the peer a user would write by hand), per kernel ``family``, and the one slope for
+x <= 0 where the function is x above 0 and ``slope * x`` below (the spec's ``single_slope``: what
+the branch-free formula and the peers' leaky ReLU need). An activation of no family here is still
+benchmarked, ours against the copy; the columns that need these facts stay empty, and the bench
+says why.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import numbers
 from collections.abc import Callable
 
 import numpy as np
 
-from rectifiers._constants import SELU_ALPHA, SELU_SCALE
-from rectifiers._functional import rrelu_mean_slope
+from rectifiers._spec import get
 
 
 @dataclasses.dataclass(frozen=True)
@@ -40,33 +35,34 @@ def _leaky(slope) -> Facts:
     )
 
 
-def _real(value):
-    return value if isinstance(value, numbers.Real) and not isinstance(value, bool) else None
+def _elu(constants) -> Facts:
+    alpha, scale, _ = constants
+    if scale == 1.0:
+        return Facts(
+            lambda x: np.where(x > 0, x, alpha * (np.exp(x) - 1)),
+            lambda x: np.where(x > 0, 1, alpha * np.exp(x)).astype(x.dtype),
+        )
+    return Facts(
+        lambda x: scale * np.where(x > 0, x, alpha * (np.exp(x) - 1)),
+        lambda x: np.where(x > 0, scale, scale * alpha * np.exp(x)).astype(x.dtype),
+    )
 
 
-#: name -> (resolved parameters -> Facts). TODO(issue 10): move to the spec.
-FACTS: dict[str, Callable[[dict], Facts]] = {
-    "relu": lambda p: Facts(lambda x: np.maximum(x, 0), lambda x: (x > 0).astype(x.dtype), 0.0),
-    "relu6": lambda p: Facts(lambda x: np.clip(x, 0, 6), lambda x: ((x > 0) & (x < 6)).astype(x.dtype)),
-    "leaky_relu": lambda p: _leaky(p["alpha"]),
-    "prelu": lambda p: _leaky(_real(p["alpha"])),
-    "rrelu": lambda p: _leaky(None if p["training"] else rrelu_mean_slope(p["lower"], p["upper"])),
-    "elu": lambda p: Facts(
-        lambda x: np.where(x > 0, x, p["alpha"] * (np.exp(x) - 1)),
-        lambda x: np.where(x > 0, 1, p["alpha"] * np.exp(x)).astype(x.dtype),
-    ),
-    "selu": lambda p: Facts(
-        lambda x: SELU_SCALE * np.where(x > 0, x, SELU_ALPHA * (np.exp(x) - 1)),
-        lambda x: np.where(x > 0, SELU_SCALE, SELU_SCALE * SELU_ALPHA * np.exp(x)).astype(x.dtype),
-    ),
-    "sigmoid": lambda p: Facts(
+#: family -> (spec, resolved parameters -> Facts).
+FACTS: dict[str, Callable] = {
+    "relu": lambda s, p: Facts(lambda x: np.maximum(x, 0), lambda x: (x > 0).astype(x.dtype), 0.0),
+    "relu6": lambda s, p: Facts(lambda x: np.clip(x, 0, 6), lambda x: ((x > 0) & (x < 6)).astype(x.dtype)),
+    "leaky": lambda s, p: _leaky(s.single_slope(p)),
+    "elu": lambda s, p: _elu(s.exp_constants(p)),
+    "sigmoid": lambda s, p: Facts(
         lambda x: 1 / (1 + np.exp(-x)), lambda x: (np.exp(-x) / (1 + np.exp(-x)) ** 2).astype(x.dtype)
     ),
-    "tanh": lambda p: Facts(np.tanh, lambda x: (1 - np.tanh(x) ** 2).astype(x.dtype)),
+    "tanh": lambda s, p: Facts(np.tanh, lambda x: (1 - np.tanh(x) ** 2).astype(x.dtype)),
 }
 
 
 def facts(name: str, params: dict) -> Facts:
-    """What is known about ``name`` with ``params``; nothing (``Facts()``) for an activation not listed."""
-    make = FACTS.get(name)
-    return make(params) if make is not None else Facts()
+    """What is known about ``name`` with ``params``; nothing (``Facts()``) for a family not listed."""
+    spec = get(name)
+    make = FACTS.get(spec.family)
+    return make(spec, params) if make is not None else Facts()
