@@ -15,9 +15,9 @@ import ml_dtypes
 import numpy as np
 import pytest
 
-from rectifiers._dtypes import REAL_DTYPES
+from rectifiers._dtypes import REAL_DTYPES, numpy_dtype
 
-NUMPY_DTYPES = {name: np.dtype(ml_dtypes.bfloat16 if name == "bfloat16" else name) for name in REAL_DTYPES}
+NUMPY_DTYPES = {name: numpy_dtype(name) for name in REAL_DTYPES}
 
 
 @dataclasses.dataclass(frozen=True)

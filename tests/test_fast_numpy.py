@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 
-import ml_dtypes
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -17,11 +16,11 @@ from hypothesis.extra import numpy as hnp
 
 import rectifiers as rf
 from rectifiers import _apply, _fast
-from rectifiers._dtypes import REAL_DTYPES
+from rectifiers._dtypes import REAL_DTYPES, numpy_dtype
 from rectifiers._fast import _compiled, _dispatch, _kernels, _parallel, _small
 from rectifiers._namespace import as_array
 
-NUMPY_DTYPES = {name: np.dtype(ml_dtypes.bfloat16 if name == "bfloat16" else name) for name in REAL_DTYPES}
+NUMPY_DTYPES = {name: numpy_dtype(name) for name in REAL_DTYPES}
 ELEMENTWISE = [name for name in rf.names() if rf.get(name).elementwise]
 SPECIAL = [0.0, -0.0, 1.0, -1.0, 6.0, 5.999, 6.001, 1e-40, -1e-40, 1e30, -1e30]
 SPECIAL += [np.inf, -np.inf, np.nan, -np.nan]

@@ -1,12 +1,12 @@
 """The core on tf.Tensor inside tf.function and under GradientTape: values, the kink rule for
 every activation, prelu's learned alpha, rrelu's generators, and unknown (None) dimensions."""
 
-import ml_dtypes
 import numpy as np
 import pytest
 
 import rectifiers as rf
 from rectifiers._apply import evaluate
+from rectifiers._dtypes import numpy_dtype
 
 tf = pytest.importorskip("tensorflow")
 
@@ -32,7 +32,7 @@ def _value_and_grad(spec, x, params):
 def test_gradient_in_tf_function_equals_the_core_derivative(name, dtype):
     spec = rf.get(name)
     params = spec.example_params
-    x = POINTS.astype(ml_dtypes.bfloat16 if dtype == "bfloat16" else dtype)
+    x = POINTS.astype(numpy_dtype(dtype))
     y, grad = _value_and_grad(spec, tf.constant(x), params)
     assert y.dtype.name == dtype and grad.dtype.name == dtype
     expected = rf.derivative(name, x, **params).astype("float64")

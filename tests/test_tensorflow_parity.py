@@ -1,12 +1,11 @@
 """Parity with tf.nn.relu, relu6, leaky_relu, elu and selu on every dtype tf.nn accepts, and the
 documented places where TensorFlow casts or where the project's rule differs (docs/tensorflow.md)."""
 
-import ml_dtypes
 import numpy as np
 import pytest
 
 import rectifiers as rf
-from rectifiers._dtypes import FLOATS, REAL_DTYPES, is_integer
+from rectifiers._dtypes import FLOATS, REAL_DTYPES, is_integer, numpy_dtype
 
 tf = pytest.importorskip("tensorflow")
 
@@ -29,7 +28,7 @@ def _tensor(dtype):
     values = VALUES if not dtype.startswith("u") else np.abs(VALUES)
     if is_integer(dtype):
         values = np.trunc(values)
-    return tf.constant(values.astype(ml_dtypes.bfloat16 if dtype == "bfloat16" else dtype))
+    return tf.constant(values.astype(numpy_dtype(dtype)))
 
 
 def _numpy(t):
