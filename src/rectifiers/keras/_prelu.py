@@ -8,7 +8,7 @@ import keras
 
 from .._apply import evaluate
 from .._spec import get
-from ._base import PACKAGE, Rectifier
+from ._base import Rectifier
 
 _SPEC = get("prelu")
 _ALPHA = next(p for p in _SPEC.params if p.init is not None)
@@ -29,20 +29,19 @@ def initializer(value):
     return keras.initializers.get(value)
 
 
-@keras.saving.register_keras_serializable(PACKAGE)
 class PReLU(Rectifier):
     r"""Parametric ReLU (He et al. 2015): ``x`` for x > 0, ``alpha * x`` otherwise, with ``alpha`` learned.
 
-    Args:
-        alpha_initializer: a float (the initial slope; by default the core's, 0.25 as in He et
-            al.) or any Keras initializer (name, config dict or instance).
+    Args (``keras.layers.PReLU``'s, with its defaults):
+        alpha_initializer: any Keras initializer (name, config dict or instance; by default
+            ``"Zeros"``, as Keras), or a float: the initial slope (He et al. use 0.25).
         alpha_regularizer, alpha_constraint: as in ``keras.layers.PReLU``.
         shared_axes: axes (counting the batch axis as 0, negative ones from the end) along
             which one slope is shared, e.g. ``[1, 2]`` for one slope per channel of NHWC
             images. By default one slope per element, as in Keras.
 
-    Unlike ``keras.layers.PReLU`` (gradient 0 at x = 0, slopes initialised to 0), the
-    gradient at x = 0 is alpha (the project's kink rule).
+    Unlike ``keras.layers.PReLU`` (gradient 0 at x = 0), the gradient at x = 0 is alpha (the
+    project's kink rule).
 
     >>> import rectifiers.keras as rk
     >>> rk.PReLU(shared_axes=[1, 2]).compute_output_shape((None, 8, 8, 3))
@@ -50,31 +49,21 @@ class PReLU(Rectifier):
     """
 
     spec_name = "prelu"
+    _learned_or_random = True
 
-    def __init__(
-        self,
-        alpha_initializer=_ALPHA.init,
-        alpha_regularizer=None,
-        alpha_constraint=None,
-        shared_axes=None,
-        **kwargs,
-    ):
-        super().__init__(**kwargs)
-        self.alpha_initializer = initializer(alpha_initializer)
-        self.alpha_regularizer = keras.regularizers.get(alpha_regularizer)
-        self.alpha_constraint = keras.constraints.get(alpha_constraint)
+    def _setup(self, form, arguments):
+        self.alpha_initializer = initializer(arguments["alpha_initializer"])
+        self.alpha_regularizer = keras.regularizers.get(arguments["alpha_regularizer"])
+        self.alpha_constraint = keras.constraints.get(arguments["alpha_constraint"])
+        shared_axes = arguments["shared_axes"]
         if shared_axes is None:
             shared_axes = ()
         elif isinstance(shared_axes, numbers.Integral):
             shared_axes = (shared_axes,)
         self.shared_axes = tuple(int(a) for a in shared_axes)
+        self._configure(self.spec_name, {}, arguments)
 
     def _resolve(self, params):
-        if params:
-            raise TypeError(
-                "PReLU learns alpha; set its start with alpha_initializer. "
-                f"Received: {', '.join(sorted(params))}"
-            )
         return {}
 
     def build(self, input_shape):
