@@ -2,8 +2,9 @@
 
 A layer is an activation from the core registry with its hyperparameters fixed at
 construction: the spec validates them (with the core's "Received:" messages), ``get_config``
-lists them (under the names the constructor took: Keras's for the named layers), and ``call`` hands the backend's native tensor to the core. Nothing here knows a
-default, a check or a formula.
+lists them (under the names the constructor took: Keras's for the named layers), and
+``call`` hands the backend's native tensor to the core. Nothing here knows a default, a
+check or a formula.
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 
 Keras 3 resolves only its own activation strings, so ``activation="leaky_relu"`` cannot mean
 ours. The callable form is as short: ``activation=rk.activation("leaky_relu", alpha=0.01)``,
-or, with Keras's defaults, ``activation=rk.leaky_relu`` (``keras.activations``' signature). Either saves and loads with no
-``custom_objects``.
+or, with Keras's defaults, ``activation=rk.leaky_relu`` (``keras.activations``' signature).
+Either saves and loads with no ``custom_objects``.
 """
 
 from __future__ import annotations

@@ -52,10 +52,11 @@ _NAMED: dict[str, type[Rectifier]] = {}
 
 def _doc(spec, form, signature) -> str:
     core = {v: k for k, v in form.core_names().items()}
+    given = [(core.get(p.name, p.name), p.doc) for p in spec.params]
     params = "\n".join(
-        f"        {core.get(p.name, p.name)}: {p.doc} Default: ``{signature.parameters[core.get(p.name, p.name)].default!r}``."
-        for p in spec.params
-        if core.get(p.name, p.name) in signature.parameters
+        f"        {name}: {doc} Default: ``{signature.parameters[name].default!r}``."
+        for name, doc in given
+        if name in signature.parameters
     )
     args = f"\n    Args:\n{params}\n" if params else ""
     return (
