@@ -108,8 +108,8 @@ def relu_settings(arguments: dict) -> tuple[str, dict]:
 
 def to_core(spec, form: Form, arguments: dict) -> tuple[str, dict]:
     """``(activation, core parameters)`` for Keras-named ``arguments`` of ``form``."""
-    own = [a.name for a in form.args if a.core is None]
-    if own and form.name == spelling("keras", "relu").layer.name:
+    relu = spelling("keras", "relu")
+    if form.args and form in (relu.layer, relu.function):  # ReLU's settings pick the activation
         return relu_settings(arguments)
     core = form.core_names()
     return spec.name, {core.get(k, k): v for k, v in arguments.items()}
