@@ -5,8 +5,8 @@ from __future__ import annotations
 import numbers
 
 import keras
+import numpy as np
 
-from .._apply import evaluate
 from .._spec import get
 from ._base import Rectifier
 
@@ -27,6 +27,27 @@ def initializer(value):
             raise type(problem)(f"PReLU: alpha_initializer {problem}. Received: alpha_initializer={value!r}")
         return keras.initializers.Constant(float(value))
     return keras.initializers.get(value)
+
+
+def check_slopes(value):
+    """Refuse slopes with inf or NaN where they are set (the start, ``set_weights``, a loaded file):
+    a check inside ``call`` would break a compiled graph on the data (``Tensor.item()`` under
+    torch.compile) and pass unseen under ``jax.jit`` and XLA."""
+    values = np.asarray(keras.ops.convert_to_numpy(value))
+    if not np.isfinite(values).all():
+        raise ValueError(
+            f"PReLU: alpha must be finite. Received: slopes with {np.isnan(values).sum()} nan and "
+            f"{np.isinf(values).sum()} inf of {values.size}"
+        )
+
+
+def with_slopes(x, alpha):
+    """prelu with slopes checked already (``check_slopes``; RReLU's drawn from [lower, upper]):
+    the core's formula, ``where(x > 0, x, alpha * where(x > 0, 0, x))``, in Keras's ops, without the
+    core's per-call look at the values. Bit-identical to the core's prelu, gradients included.
+    """
+    negative = keras.ops.where(x > 0, keras.ops.zeros_like(x), x)  # 0 * inf would make d/d alpha NaN
+    return keras.ops.where(x > 0, x, keras.ops.cast(alpha, x.dtype) * negative)
 
 
 class PReLU(Rectifier):
@@ -81,18 +102,28 @@ class PReLU(Rectifier):
                 f"PReLU needs a known size on every non-shared axis. Received: input shape "
                 f"{tuple(input_shape)}, shared_axes={list(self.shared_axes)}"
             )
-        self.alpha = self.add_weight(
+        alpha = self.add_weight(
             shape=tuple(shape),
             name="alpha",
             initializer=self.alpha_initializer,
             regularizer=self.alpha_regularizer,
             constraint=self.alpha_constraint,
         )
+        check_slopes(alpha)  # the start, once: never per call
+        self.alpha = alpha
 
     def call(self, inputs):
-        # .value is the backend's own variable/array (a tf.Variable on TensorFlow), which the core
-        # takes and differentiates; keras.ops.convert_to_tensor would hand back the Keras wrapper.
-        return evaluate(self.spec, inputs, {_ALPHA.name: self.alpha.value})
+        return with_slopes(inputs, self.alpha.value)
+
+    def set_weights(self, weights):
+        for value in weights:
+            check_slopes(value)
+        super().set_weights(weights)
+
+    def load_own_variables(self, store):
+        for i in range(len(self.weights)):  # as Layer.load_own_variables, which keys them "0", "1"...
+            check_slopes(store[str(i)])
+        super().load_own_variables(store)
 
     def get_config(self):
         return {

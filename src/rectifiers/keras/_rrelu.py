@@ -7,6 +7,7 @@ import keras
 from .._apply import evaluate
 from .._spec import get
 from ._base import Rectifier
+from ._prelu import with_slopes
 
 _SEED = next(p for p in get("rrelu").params if p.name == "seed")
 
@@ -63,4 +64,4 @@ class RReLU(Rectifier):
             dtype=dtype,
             seed=self.seed_generator,
         )
-        return evaluate(get("prelu"), inputs, {"alpha": slopes})
+        return with_slopes(inputs, slopes)
