@@ -57,6 +57,9 @@ class ActivationFunction:
         return f"rectifiers.keras.activation({self.spec.name!r}{params})"
 
 
+ActivationFunction.__module__ = __name__.rpartition(".")[0]  # the module a load error names
+
+
 def activation(name: str, **params) -> ActivationFunction:
     """The activation ``name`` with ``params`` (the core's names) bound, for ``Dense``/``Conv2D``'s
     ``activation=``.
@@ -105,6 +108,9 @@ class KerasFunction(ActivationFunction):
         core = {v: k for k, v in self.form.core_names().items()}
         params = ", ".join(f"{core.get(k, k)}={v!r}" for k, v in self.params.items())
         return f"rectifiers.keras.{self.form.name}({params})"
+
+
+KerasFunction.__module__ = ActivationFunction.__module__
 
 
 def with_defaults() -> dict[str, KerasFunction]:

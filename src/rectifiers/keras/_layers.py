@@ -47,6 +47,8 @@ class Activation(Rectifier):
         return {"activation": self.spec.name, **super().get_config()}
 
 
+Activation.__module__ = __name__.rpartition(".")[0]  # "rectifiers.keras": what a load error names
+
 _NAMED: dict[str, type[Rectifier]] = {}
 
 
