@@ -197,6 +197,8 @@ def test_symbolic_shape_and_config_round_trip(factory, name, params):
 def test_layer_picks_the_named_class():
     assert isinstance(rk.layer("prelu"), rk.PReLU) and isinstance(rk.layer("rrelu", seed=1), rk.RReLU)
     assert isinstance(rk.layer("leaky_relu", negative_slope=0.3), rk.LeakyReLU)
+    assert rk.layer("leaky_relu", alpha=0.1).get_config()["negative_slope"] == 0.1  # the core's names too
+    assert rk.layer("prelu", alpha=0.5).get_config()["alpha_initializer"]["config"]["value"] == 0.5
     assert isinstance(rk.layer("tanh"), rk.Activation)
 
 

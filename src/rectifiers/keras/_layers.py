@@ -117,14 +117,17 @@ def named(spec_name: str, base: type[Rectifier] = Rectifier) -> type[Rectifier]:
 
 
 def layer(activation: str, **kwargs) -> keras.layers.Layer:
-    """The layer for ``activation`` (a registry name): its named class where it has one, with
-    that class's (Keras's) arguments, else :class:`Activation` with the core's.
+    """The layer for ``activation`` (a registry name), its parameters under the core's names (or
+    the named class's): its named class where it has one, else :class:`Activation`.
 
     >>> import rectifiers.keras as rk
     >>> type(rk.layer("prelu")).__name__, type(rk.layer("tanh")).__name__
     ('PReLU', 'Activation')
+    >>> rk.layer("leaky_relu", alpha=0.1).get_config()["negative_slope"]
+    0.1
     """
     spec = get(activation)
     if spec.name in _NAMED:
-        return _NAMED[spec.name](**kwargs)
+        cls = _NAMED[spec.name]
+        return cls(**_spelling.renamed(cls.form, kwargs))
     return Activation(spec.name, **kwargs)
