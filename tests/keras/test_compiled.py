@@ -32,16 +32,15 @@ def test_jit_compiled_fit_and_predict_equal_the_eager_ones(make):
 
 
 @pytest.mark.skipif(BACKEND != "torch", reason="torch.compile's whole-graph mode is the torch backend's")
-@pytest.mark.parametrize("make", [lambda: rk.PReLU(alpha_initializer=0.25), lambda: rk.RReLU(seed=1)])
-def test_torch_compiles_prelu_and_rrelu_as_one_graph(make):
+def test_torch_compiles_prelu_as_one_graph():
+    """(RReLU's training draws break the graph in Keras itself: its torch seed generator is
+    ``torch.compiler.disable``d.)"""
     import torch
 
-    layer = make()
+    layer = rk.PReLU(alpha_initializer=0.25)
     layer.build((None, 6))
-    eager = to_numpy(layer(X, training=True)) if isinstance(layer, rk.RReLU) else to_numpy(layer(X))
-    compiled = torch.compile(lambda t: layer(t, training=True), fullgraph=True)  # a graph break raises
-    out = to_numpy(compiled(torch.tensor(X)))
-    assert out.shape == eager.shape and np.isfinite(out).all()
+    compiled = torch.compile(lambda t: layer(t), fullgraph=True)  # a graph break raises
+    np.testing.assert_array_equal(to_numpy(compiled(torch.tensor(X))), to_numpy(layer(X)))
 
 
 def test_a_nan_slope_is_refused_when_it_is_set_not_per_call(tmp_path):

@@ -156,7 +156,8 @@ class _Masked(keras.layers.Layer):
         self.softmax, self.mask, self.w = rk.Softmax(), mask, weights
 
     def call(self, x, training=None):
-        return self.softmax(x, mask=keras.ops.convert_to_tensor(self.mask)) * self.w
+        weights = keras.ops.convert_to_tensor(self.w)
+        return keras.ops.multiply(self.softmax(x, mask=keras.ops.convert_to_tensor(self.mask)), weights)
 
 
 def test_no_gradient_reaches_masked_positions():
