@@ -5,8 +5,10 @@
 Where the seed wrote ``Dense(64, activation="relu")``, this writes ``Dense(64)`` followed by
 ``rk.layer(name)``: the same function, and it also covers PReLU (a learned slope) and RReLU
 (random slopes in training), which need a layer. For the parameter-free ones the function
-form ``Dense(64, activation=rk.activation(name))`` is equivalent. The data are synthetic
-and seeded: 20 features, 10 classes given by a fixed random linear teacher.
+form ``Dense(64, activation=rk.activation(name))`` is equivalent. Keras's own layers drop in
+by name as well: ``keras.layers.LeakyReLU(0.1)`` -> ``rk.LeakyReLU(0.1)``, same arguments.
+The data are synthetic and seeded: 20 features, 10 classes given by a fixed random linear
+teacher.
 """
 
 from __future__ import annotations

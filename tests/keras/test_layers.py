@@ -20,8 +20,11 @@ def _layers():
     layer for every activation it takes."""
     cases = []
     for name, cls in _NAMED.items():
-        params = rf.get(name).example_params if name == "prelu" else {}
-        cases.append(pytest.param(cls, name, params, id=cls.__name__))
+        factory, params = cls, {}
+        if name == "prelu":  # a slope that is not 0 (Keras's start), so that the kink shows
+            params = rf.get(name).example_params
+            factory = lambda cls=cls, params=params: cls(alpha_initializer=params["alpha"])  # noqa: E731
+        cases.append(pytest.param(factory, name, params, id=cls.__name__))
     for name in rf.names():
         if name not in ("prelu", "rrelu"):
             cases.append(pytest.param(lambda n=name: rk.Activation(n), name, {}, id=f"Activation-{name}"))
@@ -53,7 +56,9 @@ def test_gradient_equals_core_derivative(factory, name, params):
 @pytest.mark.parametrize("cls", [rk.LeakyReLU, rk.PReLU, rk.RReLU, rk.ELU])
 def test_gradient_at_zero_is_the_negative_slope(cls):
     """The kink rule, spelled out: x = 0 takes the x <= 0 branch (Keras's own PReLU gives 0)."""
-    layer = cls(alpha=0.5) if cls is rk.ELU else cls()  # at elu's default alpha 1 both slopes are 1
+    init = rf.get("prelu").params[0].init
+    # at elu's default alpha 1 both slopes are 1, and PReLU starts at 0 as Keras's
+    layer = {rk.ELU: lambda: rk.ELU(alpha=0.5), rk.PReLU: lambda: rk.PReLU(init)}.get(cls, cls)()
     _, dx, _ = gradients(layer, np.zeros((1, 3)))
     slope = {
         "PReLU": rf.get("prelu").params[0].init,
@@ -67,13 +72,13 @@ def test_keras_prelu_gives_zero_at_zero_where_ours_gives_alpha():
     init = rf.get("prelu").params[0].init
     theirs = keras.layers.PReLU(alpha_initializer=keras.initializers.Constant(init))
     _, dx_theirs, _ = gradients(theirs, np.zeros((1, 2)))
-    _, dx_ours, _ = gradients(rk.PReLU(), np.zeros((1, 2)))
+    _, dx_ours, _ = gradients(rk.PReLU(init), np.zeros((1, 2)))
     np.testing.assert_array_equal(dx_theirs, 0.0)
     np.testing.assert_allclose(dx_ours, init)
 
 
 def test_prelu_learns_alpha_with_the_core_gradient():
-    layer = rk.PReLU()
+    layer = rk.PReLU(rf.get("prelu").params[0].init)
     _, dx, (dalpha,) = gradients(layer, X)
     assert dalpha.shape == X.shape[1:]
     np.testing.assert_array_equal(dalpha, _dalpha(X))
@@ -92,7 +97,7 @@ def test_prelu_alpha_initializer_accepts_a_float_or_any_keras_initializer():
     layer = rk.PReLU(keras.initializers.RandomUniform(0.1, 0.2, seed=1))
     y = -to_numpy(layer(-np.ones((1, 4))))
     assert ((y >= 0.1) & (y <= 0.2)).all() and len(set(y.ravel().tolist())) == 4
-    assert to_numpy(rk.PReLU()(-np.ones((1, 1))))[0, 0] == np.float32(-rf.get("prelu").params[0].init)
+    assert to_numpy(rk.PReLU()(-np.ones((1, 1))))[0, 0] == 0.0  # Keras's default: "Zeros"
 
 
 def test_prelu_shared_axes():
@@ -130,24 +135,27 @@ def test_rrelu_gradient_at_zero_in_training_is_the_drawn_slope():
     assert ((dx >= spec["lower"]) & (dx < spec["upper"])).all()
 
 
-def test_defaults_come_from_the_spec():
-    for name, cls in _NAMED.items():
+def test_our_extras_keep_the_core_names_and_defaults():
+    """ReLU6, SELU and RReLU, which keras.layers lacks: the core's names and defaults."""
+    for cls in (rk.ReLU6, rk.SELU, rk.RReLU):
         config = cls().get_config()
-        for key, value in rf.get(name).defaults.items():
-            assert config[key] == value, (name, key)
-    assert rk.LeakyReLU(0.1).get_config()["alpha"] == 0.1  # positional, as keras.layers.LeakyReLU
-    alpha = rf.get("leaky_relu").defaults["alpha"]
-    assert str(inspect.signature(rk.LeakyReLU)) == f"(alpha={alpha!r}, **kwargs)"
-    assert str(inspect.signature(rk.ReLU)) == "(**kwargs)"
+        for key, value in rf.get(cls.spec_name).defaults.items():
+            assert config[key] == value, (cls, key)
+    assert str(inspect.signature(rk.ReLU6)) == "(**kwargs)"
+    assert list(inspect.signature(rk.RReLU).parameters) == ["lower", "upper", "seed", "kwargs"]
 
 
 @pytest.mark.parametrize(
     ("make", "error", "pattern"),
     [
-        (lambda: rk.LeakyReLU(alpha=float("nan")), ValueError, "alpha must be finite. Received: alpha=nan"),
-        (lambda: rk.LeakyReLU(alpha="0.1"), TypeError, "Received: alpha='0.1'"),
-        (lambda: rk.LeakyReLU(negative_slope=0.1), TypeError, "alpha.*Received: negative_slope"),
-        (lambda: rk.LeakyReLU(0.1, 0.2), TypeError, "at most 1 positional"),
+        (lambda: rk.LeakyReLU(float("nan")), ValueError, "alpha must be finite. Received: alpha=nan"),
+        (lambda: rk.LeakyReLU(negative_slope="0.1"), TypeError, "Received: alpha='0.1'"),
+        (lambda: rk.LeakyReLU(alpha=0.1), TypeError, "negative_slope.*Received: alpha"),
+        (lambda: rk.LeakyReLU(0.1, 0.2), TypeError, r"takes \(negative_slope\).*Received: 2 positional"),
+        (lambda: rk.ReLU(threshold=1.0), ValueError, r"ReLU\(max_value=6\).*Received: .*threshold=1.0"),
+        (lambda: rk.ReLU(max_value=5), ValueError, "not supported. Received: max_value=5"),
+        (lambda: rk.ReLU(max_value=6, negative_slope=0.1), ValueError, "Received: max_value=6"),
+        (lambda: rk.ReLU(negative_slope=-0.1), ValueError, "Received: .*negative_slope=-0.1"),
         (lambda: rk.ELU(alpha=float("inf")), ValueError, "Received: alpha=inf"),
         (lambda: rk.RReLU(lower=0.5, upper=0.25), ValueError, "lower must be <= upper"),
         (lambda: rk.RReLU(upper=1.5), ValueError, r"\[0, 1\]. Received: upper=1.5"),
@@ -188,7 +196,9 @@ def test_symbolic_shape_and_config_round_trip(factory, name, params):
 
 def test_layer_picks_the_named_class():
     assert isinstance(rk.layer("prelu"), rk.PReLU) and isinstance(rk.layer("rrelu", seed=1), rk.RReLU)
-    assert isinstance(rk.layer("leaky_relu", alpha=0.3), rk.LeakyReLU)
+    assert isinstance(rk.layer("leaky_relu", negative_slope=0.3), rk.LeakyReLU)
+    assert rk.layer("leaky_relu", alpha=0.1).get_config()["negative_slope"] == 0.1  # the core's names too
+    assert rk.layer("prelu", alpha=0.5).get_config()["alpha_initializer"]["config"]["value"] == 0.5
     assert isinstance(rk.layer("tanh"), rk.Activation)
 
 

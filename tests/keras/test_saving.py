@@ -59,3 +59,20 @@ def test_a_trained_example_round_trips(tmp_path):
     np.testing.assert_array_equal(after, before)
     alpha = to_numpy(loaded.layers[1].alpha)
     assert not np.all(alpha == rf.get("prelu").params[0].init)  # it trained, and the trained slopes came back
+
+
+def test_loading_without_the_import_names_the_module_to_import(tmp_path):
+    """Keras finds registered classes only once their module has run (it imports no module outside
+    Keras's own): the error it gives without ``import rectifiers.keras`` names that module."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "m.keras"
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2, activation=rk.relu), rk.LeakyReLU()])
+    model.save(path)
+    code = f"import keras\nkeras.models.load_model({str(path)!r})"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0
+    assert "Could not locate" in done.stderr and "'module': 'rectifiers.keras'" in done.stderr, done.stderr[
+        -2000:
+    ]

@@ -2,8 +2,9 @@
 
 A layer is an activation from the core registry with its hyperparameters fixed at
 construction: the spec validates them (with the core's "Received:" messages), ``get_config``
-lists them, and ``call`` hands the backend's native tensor to the core. Nothing here knows a
-default, a check or a formula.
+lists them (under the names the constructor took: Keras's for the named layers), and
+``call`` hands the backend's native tensor to the core. Nothing here knows a default, a
+check or a formula.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import keras
 
 from .._apply import evaluate
 from .._spec import ActivationSpec, get
+from . import _spelling
 
 PACKAGE = "rectifiers"
 
@@ -45,27 +47,27 @@ def split_layer_kwargs(kwargs: dict) -> tuple[dict, dict]:
 
 
 class Rectifier(keras.layers.Layer):
-    """Base layer: ``spec_name``'s activation, applied elementwise by the core.
+    """Base layer: an activation of the registry, applied by the core.
 
-    Subclasses set ``spec_name``; the generic :class:`Activation` takes it as an argument.
-    Positional arguments fill the spec's hyperparameters in order, so ``LeakyReLU(0.1)``
-    works as in Keras.
+    ``self.spec`` and ``self.params`` (the core's names, validated) say what ``call`` computes;
+    ``self.arguments`` is what the layer was given, under the names its constructor takes, and
+    is its config. The named layers (``_layers.named``) take Keras's names and map them here;
+    the generic :class:`Activation` takes the core's.
     """
 
     spec_name: str | None = None
+    _learned_or_random = False  # PReLU, RReLU: not for the generic Activation
 
-    def __init__(self, *args, **kwargs):
-        params, layer_kwargs = split_layer_kwargs(kwargs)
-        super().__init__(**layer_kwargs)
-        self.spec = get(self.spec_name)
-        names = [p.name for p in self.spec.params if p.hyper and p.init is None]
-        if len(args) > len(names):
-            raise TypeError(
-                f"{type(self).__name__} takes at most {len(names)} positional parameters "
-                f"({', '.join(names) or 'none'}). Received: {len(args)}"
-            )
-        params.update(zip(names, args, strict=False))
+    def _setup(self, form, arguments: dict):
+        """A named layer's (Keras-named) ``arguments`` to the core's; ReLU's settings pick the
+        activation (``ReLU(max_value=6)`` is relu6)."""
+        name, params = _spelling.to_core(get(self.spec_name), form, arguments)
+        self._configure(name, params, arguments)
+
+    def _configure(self, spec_name: str, params: dict, arguments: dict):
+        self.spec = get(spec_name)
         self.params = self._resolve(params)
+        self.arguments = arguments
         self.supports_masking = True
         self._create_state()
         # As Keras's own stateless layers: built now, so stateless_call works on a fresh layer
@@ -86,4 +88,4 @@ class Rectifier(keras.layers.Layer):
         return input_shape
 
     def get_config(self):
-        return {**super().get_config(), **self.params}
+        return {**super().get_config(), **self.arguments}

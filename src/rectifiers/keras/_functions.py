@@ -2,8 +2,8 @@
 
 Keras 3 resolves only its own activation strings, so ``activation="leaky_relu"`` cannot mean
 ours. The callable form is as short: ``activation=rk.activation("leaky_relu", alpha=0.01)``,
-or, with the defaults, ``activation=rk.leaky_relu``. Either saves and loads with no
-``custom_objects``.
+or, with Keras's defaults, ``activation=rk.leaky_relu`` (``keras.activations``' signature).
+Either saves and loads with no ``custom_objects``.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import keras
 
 from .._apply import evaluate
 from .._spec import REGISTRY, REQUIRED, get
+from . import _spelling
 from ._base import PACKAGE, hyperparameters
 
 
@@ -56,22 +57,68 @@ class ActivationFunction:
         return f"rectifiers.keras.activation({self.spec.name!r}{params})"
 
 
+ActivationFunction.__module__ = __name__.rpartition(".")[0]  # the module a load error names
+
+
 def activation(name: str, **params) -> ActivationFunction:
-    """The activation ``name`` with ``params`` bound, for ``Dense``/``Conv2D``'s ``activation=``.
+    """The activation ``name`` with ``params`` (the core's names) bound, for ``Dense``/``Conv2D``'s
+    ``activation=``.
 
     >>> import rectifiers.keras as rk
     >>> rk.activation("leaky_relu", alpha=0.01)
     rectifiers.keras.activation('leaky_relu', alpha=0.01)
-    >>> rk.leaky_relu  # the defaults are the core's
-    rectifiers.keras.activation('leaky_relu', alpha=0.2)
     """
     return ActivationFunction(name, **params)
 
 
-def with_defaults() -> dict[str, ActivationFunction]:
-    """One callable per activation that needs no parameter, bound to the core's defaults."""
-    return {
-        name: activation(name)
-        for name, spec in REGISTRY.items()
-        if all(p.hyper and p.default is not REQUIRED for p in spec.params)
-    }
+@keras.saving.register_keras_serializable(PACKAGE)
+class KerasFunction(ActivationFunction):
+    """A ready-made ``rk.<name>``: ``keras.activations``' signature and defaults
+    (``rk.leaky_relu(x, negative_slope=0.2)``), and, called with ``x`` alone, its bound
+    activation. ``rk.relu``'s settings spell one of ours, as Keras's ``ReLU`` layer's do.
+
+    >>> import numpy as np, rectifiers.keras as rk
+    >>> x = np.array([-2.0, 0.0, 8.0], dtype="float32")
+    >>> rk.leaky_relu
+    rectifiers.keras.leaky_relu(negative_slope=0.2)
+    >>> np.asarray(rk.relu(x, max_value=6)), np.asarray(rk.relu(x, negative_slope=0.5))
+    (array([0., 0., 6.], dtype=float32), array([-1.,  0.,  8.], dtype=float32))
+    """
+
+    def __init__(self, activation: str, **params):
+        super().__init__(activation, **params)
+        self.form = _spelling.function_form(self.spec)
+
+    @property
+    def __signature__(self):
+        return _spelling.function_signature(self.form)
+
+    def __call__(self, x, *args, **kwargs):
+        if not args and not kwargs:
+            return evaluate(self.spec, x, self.params)
+        bound = self.__signature__.bind(x, *args, **kwargs)
+        bound.apply_defaults()  # Keras's defaults
+        arguments = dict(bound.arguments)
+        del arguments[self.form.input]
+        name, params = _spelling.to_core(self.spec, self.form, arguments)
+        spec = get(name)
+        return evaluate(spec, x, hyperparameters(spec, params))
+
+    def __repr__(self):
+        core = {v: k for k, v in self.form.core_names().items()}
+        params = ", ".join(f"{core.get(k, k)}={v!r}" for k, v in self.params.items())
+        return f"rectifiers.keras.{self.form.name}({params})"
+
+
+KerasFunction.__module__ = ActivationFunction.__module__
+
+
+def with_defaults() -> dict[str, KerasFunction]:
+    """``rk.relu``, ``rk.leaky_relu``...: one per activation whose parameters all have defaults,
+    with ``keras.activations``' names and defaults where Keras has the function."""
+    functions = {}
+    for name, spec in REGISTRY.items():
+        if all(p.hyper and p.default is not REQUIRED for p in spec.params):
+            form = _spelling.function_form(spec)
+            functions[name] = KerasFunction(name, **{a.core: a.default for a in form.args if a.core})
+    return functions

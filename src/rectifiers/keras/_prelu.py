@@ -5,10 +5,10 @@ from __future__ import annotations
 import numbers
 
 import keras
+import numpy as np
 
-from .._apply import evaluate
 from .._spec import get
-from ._base import PACKAGE, Rectifier
+from ._base import Rectifier
 
 _SPEC = get("prelu")
 _ALPHA = next(p for p in _SPEC.params if p.init is not None)
@@ -29,20 +29,40 @@ def initializer(value):
     return keras.initializers.get(value)
 
 
-@keras.saving.register_keras_serializable(PACKAGE)
+def check_slopes(value):
+    """Refuse slopes with inf or NaN where they are set (the start, ``set_weights``, a loaded file):
+    a check inside ``call`` would break a compiled graph on the data (``Tensor.item()`` under
+    torch.compile) and pass unseen under ``jax.jit`` and XLA."""
+    values = np.asarray(keras.ops.convert_to_numpy(value))
+    if not np.isfinite(values).all():
+        raise ValueError(
+            f"PReLU: alpha must be finite. Received: slopes with {np.isnan(values).sum()} nan and "
+            f"{np.isinf(values).sum()} inf of {values.size}"
+        )
+
+
+def with_slopes(x, alpha):
+    """prelu with slopes checked already (``check_slopes``; RReLU's drawn from [lower, upper]):
+    the core's formula, ``where(x > 0, x, alpha * where(x > 0, 0, x))``, in Keras's ops, without the
+    core's per-call look at the values. Bit-identical to the core's prelu, gradients included.
+    """
+    negative = keras.ops.where(x > 0, keras.ops.zeros_like(x), x)  # 0 * inf would make d/d alpha NaN
+    return keras.ops.where(x > 0, x, keras.ops.cast(alpha, x.dtype) * negative)
+
+
 class PReLU(Rectifier):
     r"""Parametric ReLU (He et al. 2015): ``x`` for x > 0, ``alpha * x`` otherwise, with ``alpha`` learned.
 
-    Args:
-        alpha_initializer: a float (the initial slope; by default the core's, 0.25 as in He et
-            al.) or any Keras initializer (name, config dict or instance).
+    Args (``keras.layers.PReLU``'s, with its defaults):
+        alpha_initializer: any Keras initializer (name, config dict or instance; by default
+            ``"Zeros"``, as Keras), or a float: the initial slope (He et al. use 0.25).
         alpha_regularizer, alpha_constraint: as in ``keras.layers.PReLU``.
         shared_axes: axes (counting the batch axis as 0, negative ones from the end) along
             which one slope is shared, e.g. ``[1, 2]`` for one slope per channel of NHWC
             images. By default one slope per element, as in Keras.
 
-    Unlike ``keras.layers.PReLU`` (gradient 0 at x = 0, slopes initialised to 0), the
-    gradient at x = 0 is alpha (the project's kink rule).
+    Unlike ``keras.layers.PReLU`` (gradient 0 at x = 0), the gradient at x = 0 is alpha (the
+    project's kink rule).
 
     >>> import rectifiers.keras as rk
     >>> rk.PReLU(shared_axes=[1, 2]).compute_output_shape((None, 8, 8, 3))
@@ -50,31 +70,21 @@ class PReLU(Rectifier):
     """
 
     spec_name = "prelu"
+    _learned_or_random = True
 
-    def __init__(
-        self,
-        alpha_initializer=_ALPHA.init,
-        alpha_regularizer=None,
-        alpha_constraint=None,
-        shared_axes=None,
-        **kwargs,
-    ):
-        super().__init__(**kwargs)
-        self.alpha_initializer = initializer(alpha_initializer)
-        self.alpha_regularizer = keras.regularizers.get(alpha_regularizer)
-        self.alpha_constraint = keras.constraints.get(alpha_constraint)
+    def _setup(self, form, arguments):
+        self.alpha_initializer = initializer(arguments["alpha_initializer"])
+        self.alpha_regularizer = keras.regularizers.get(arguments["alpha_regularizer"])
+        self.alpha_constraint = keras.constraints.get(arguments["alpha_constraint"])
+        shared_axes = arguments["shared_axes"]
         if shared_axes is None:
             shared_axes = ()
         elif isinstance(shared_axes, numbers.Integral):
             shared_axes = (shared_axes,)
         self.shared_axes = tuple(int(a) for a in shared_axes)
+        self._configure(self.spec_name, {}, arguments)
 
     def _resolve(self, params):
-        if params:
-            raise TypeError(
-                "PReLU learns alpha; set its start with alpha_initializer. "
-                f"Received: {', '.join(sorted(params))}"
-            )
         return {}
 
     def build(self, input_shape):
@@ -92,18 +102,28 @@ class PReLU(Rectifier):
                 f"PReLU needs a known size on every non-shared axis. Received: input shape "
                 f"{tuple(input_shape)}, shared_axes={list(self.shared_axes)}"
             )
-        self.alpha = self.add_weight(
+        alpha = self.add_weight(
             shape=tuple(shape),
             name="alpha",
             initializer=self.alpha_initializer,
             regularizer=self.alpha_regularizer,
             constraint=self.alpha_constraint,
         )
+        check_slopes(alpha)  # the start, once: never per call
+        self.alpha = alpha
 
     def call(self, inputs):
-        # .value is the backend's own variable/array (a tf.Variable on TensorFlow), which the core
-        # takes and differentiates; keras.ops.convert_to_tensor would hand back the Keras wrapper.
-        return evaluate(self.spec, inputs, {_ALPHA.name: self.alpha.value})
+        return with_slopes(inputs, self.alpha.value)
+
+    def set_weights(self, weights):
+        for value in weights:
+            check_slopes(value)
+        super().set_weights(weights)
+
+    def load_own_variables(self, store):
+        for i in range(len(self.weights)):  # as Layer.load_own_variables, which keys them "0", "1"...
+            check_slopes(store[str(i)])
+        super().load_own_variables(store)
 
     def get_config(self):
         return {

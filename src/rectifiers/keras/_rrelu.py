@@ -6,12 +6,12 @@ import keras
 
 from .._apply import evaluate
 from .._spec import get
-from ._base import PACKAGE, Rectifier
+from ._base import Rectifier
+from ._prelu import with_slopes
 
 _SEED = next(p for p in get("rrelu").params if p.name == "seed")
 
 
-@keras.saving.register_keras_serializable(PACKAGE)
 class RReLU(Rectifier):
     r"""Randomized leaky ReLU (Xu et al. 2015), following Keras's ``training`` argument.
 
@@ -36,11 +36,15 @@ class RReLU(Rectifier):
     """
 
     spec_name = "rrelu"
+    _learned_or_random = True
 
-    def __init__(self, *args, seed=None, **kwargs):
-        _SEED.validate(seed, "rrelu")  # the core's seed rule (bools, negative and huge ints refused)
-        self.seed = seed  # read by _create_state, which the base's __init__ calls before it builds
-        super().__init__(*args, **kwargs)
+    def _setup(self, form, arguments):
+        _SEED.validate(
+            arguments["seed"], "rrelu"
+        )  # the core's seed rule (bools, negative and huge ints refused)
+        self.seed = arguments["seed"]  # read by _create_state, which _configure calls before it builds
+        params = {k: v for k, v in arguments.items() if k != _SEED.name}
+        self._configure(self.spec_name, params, arguments)
 
     def _create_state(self):
         self.seed_generator = keras.random.SeedGenerator(self.seed)
@@ -60,7 +64,4 @@ class RReLU(Rectifier):
             dtype=dtype,
             seed=self.seed_generator,
         )
-        return evaluate(get("prelu"), inputs, {"alpha": slopes})
-
-    def get_config(self):
-        return {**super().get_config(), "seed": self.seed}
+        return with_slopes(inputs, slopes)
