@@ -17,6 +17,10 @@ array([[-0.2,  0. ,  3. ]], dtype=float32)
 array([[-0.4,  0. ,  3. ]], dtype=float32)
 """
 
+import dataclasses as _dataclasses
+
+from .._spec import REGISTRY as _REGISTRY, ActivationSpec as _ActivationSpec
+from . import _spelling
 from ._base import Rectifier as Rectifier
 from ._functions import (
     ActivationFunction as ActivationFunction,
@@ -29,33 +33,40 @@ from ._prelu import PReLU as _PReLU
 from ._rrelu import RReLU as _RReLU
 from ._softmax import Softmax as _Softmax
 
-ReLU = _named("relu")
-ReLU6 = _named("relu6")
-LeakyReLU = _named("leaky_relu")
-PReLU = _named("prelu", _PReLU)
-RReLU = _named("rrelu", _RReLU)
-ELU = _named("elu")
-SELU = _named("selu")
-Softmax = _named("softmax", _Softmax)
+_NEVER_DRAWS = {f.name: f.default for f in _dataclasses.fields(_ActivationSpec)}["stochastic"]
+
+
+def _base(spec) -> type[Rectifier]:
+    """What a named layer needs beyond the core, from the spec's declared fields: a weight for
+    learned parameters, a seed generator for random draws, Keras's ``mask`` for softmax."""
+    if spec.learned:
+        return _PReLU
+    if spec.stochastic is not _NEVER_DRAWS:
+        return _RReLU
+    if not spec.elementwise:
+        return _Softmax
+    return Rectifier
+
+
+#: ``{class name: layer}``: one named layer per registry activation that Keras (or we) name
+#: (``rectifiers._frameworks``): ``ReLU``, ``ReLU6``, ``LeakyReLU``, ``PReLU``, ``RReLU``, ...
+LAYERS = {
+    cls.__name__: cls
+    for cls in (_named(spec.name, _base(spec)) for spec in _REGISTRY.values() if _spelling.has_layer(spec))
+}
+globals().update(LAYERS)
 
 #: ``rk.relu``, ``rk.leaky_relu``, ...: activation callables with keras.activations' signatures.
 FUNCTIONS = _with_defaults()
 globals().update(FUNCTIONS)
 
 __all__ = [
-    "ELU",
-    "SELU",
     "Activation",
     "ActivationFunction",
     "KerasFunction",
-    "LeakyReLU",
-    "PReLU",
-    "RReLU",
-    "ReLU",
-    "ReLU6",
     "Rectifier",
-    "Softmax",
     "activation",
     "layer",
+    *LAYERS,
     *FUNCTIONS,
 ]

@@ -10,11 +10,8 @@ import numpy as np
 from .._spec import get
 from ._base import Rectifier
 
-_SPEC = get("prelu")
-_ALPHA = next(p for p in _SPEC.params if p.init is not None)
 
-
-def initializer(value):
+def initializer(value, param):
     """A float becomes ``Constant(value)``; anything else goes through ``keras.initializers.get``."""
     if value is None:  # keras.initializers.get(None) is None, and add_weight then draws glorot slopes
         raise ValueError(
@@ -22,7 +19,7 @@ def initializer(value):
             "initializer. Received: alpha_initializer=None"
         )
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
-        problem = _ALPHA.check(value) if _ALPHA.check else None
+        problem = param.check(value) if param.check else None
         if problem is not None:
             raise type(problem)(f"PReLU: alpha_initializer {problem}. Received: alpha_initializer={value!r}")
         return keras.initializers.Constant(float(value))
@@ -69,11 +66,15 @@ class PReLU(Rectifier):
     (None, 8, 8, 3)
     """
 
-    spec_name = "prelu"
     _learned_or_random = True
 
+    def _learned(self):
+        """The learned parameter (prelu's ``alpha``): its name is the weight's, as Keras's PReLU."""
+        spec = get(self.spec_name)  # spec_name is set by _layers.named
+        return next(p for p in spec.params if p.name in spec.learned)
+
     def _setup(self, form, arguments):
-        self.alpha_initializer = initializer(arguments["alpha_initializer"])
+        self.alpha_initializer = initializer(arguments["alpha_initializer"], self._learned())
         self.alpha_regularizer = keras.regularizers.get(arguments["alpha_regularizer"])
         self.alpha_constraint = keras.constraints.get(arguments["alpha_constraint"])
         shared_axes = arguments["shared_axes"]
@@ -104,7 +105,7 @@ class PReLU(Rectifier):
             )
         alpha = self.add_weight(
             shape=tuple(shape),
-            name="alpha",
+            name=self._learned().name,
             initializer=self.alpha_initializer,
             regularizer=self.alpha_regularizer,
             constraint=self.alpha_constraint,

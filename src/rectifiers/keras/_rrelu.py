@@ -8,8 +8,7 @@ from .._apply import evaluate
 from .._spec import get
 from ._base import Rectifier
 from ._prelu import with_slopes
-
-_SEED = next(p for p in get("rrelu").params if p.name == "seed")
+from ._spelling import seed_param
 
 
 class RReLU(Rectifier):
@@ -35,15 +34,14 @@ class RReLU(Rectifier):
     (True, True)
     """
 
-    spec_name = "rrelu"
     _learned_or_random = True
 
     def _setup(self, form, arguments):
-        _SEED.validate(
-            arguments["seed"], "rrelu"
-        )  # the core's seed rule (bools, negative and huge ints refused)
-        self.seed = arguments["seed"]  # read by _create_state, which _configure calls before it builds
-        params = {k: v for k, v in arguments.items() if k != _SEED.name}
+        spec = get(self.spec_name)  # set by _layers.named
+        seed = seed_param(spec)
+        seed.validate(arguments[seed.name], spec.name)  # the core's rule (bools, negative, huge ints refused)
+        self.seed = arguments[seed.name]  # read by _create_state, which _configure calls before it builds
+        params = {k: v for k, v in arguments.items() if k != seed.name}
         self._configure(self.spec_name, params, arguments)
 
     def _create_state(self):

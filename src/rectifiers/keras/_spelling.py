@@ -12,11 +12,24 @@ from __future__ import annotations
 import inspect
 
 from .._frameworks import TABLE, Arg, Form, spelling
+from .._random import check_seed
 
 P = inspect.Parameter
 
 #: Our layers that Keras does not have, with the core's names: their class names.
 EXTRAS = {"relu6": "ReLU6", "selu": "SELU", "rrelu": "RReLU"}
+
+
+def seed_param(spec):
+    """The parameter that seeds a stochastic activation's draws (rrelu's ``seed``: the one the
+    core checks with ``check_seed``), or ``None``."""
+    return next((p for p in spec.params if p.check is check_seed), None)
+
+
+def has_layer(spec) -> bool:
+    """Whether the binding has a named layer for ``spec``: Keras's, or ours (:data:`EXTRAS`)."""
+    entry = spelling("keras", spec.name)
+    return spec.name in EXTRAS or (entry is not None and entry.layer is not None)
 
 
 def _core_form(spec, name: str | None, input: str | None) -> Form:
@@ -44,11 +57,12 @@ def function_form(spec) -> Form:
 def extras(spec, form: Form) -> list:
     """The core's parameters Keras does not spell (rrelu's ``seed``): keyword-only."""
     spelt = set(form.core_names().values())
-    learned = {p.name for p in spec.params if p.init is not None}
+    learned = set(spec.learned)
+    seed = seed_param(spec)
     return [
         P(p.name, P.KEYWORD_ONLY, default=p.default)
         for p in spec.params
-        if p.name not in spelt and p.name not in learned and (p.hyper or p.name == "seed")
+        if p.name not in spelt and p.name not in learned and (p.hyper or p is seed)
     ]
 
 
