@@ -72,7 +72,6 @@ def _torch_grad(f, x):
 def _jax():
     import jax
 
-    jax.config.update("jax_enable_x64", True)
     return jax
 
 
@@ -118,7 +117,7 @@ LIBRARIES = (
     Library(
         "torch", "torch", REAL_DTYPES, _torch_make, _torch_to_numpy, _torch_grad, default_float="float32"
     ),
-    # jax_enable_x64 is on in this suite, so JAX's default float is float64
+    # jax_enable_x64 is on in this suite (tests/conftest.py), so JAX's default float is float64
     Library("jax", "jax", REAL_DTYPES, _jax_make, np.asarray, _jax_grad, flushes_subnormals=True),
     Library(
         "tensorflow",

@@ -78,7 +78,6 @@ def test_prelu_gradient_reaches_alpha():
 
 def test_jax_grad_jvp_and_softmax_jacobian():
     jax = pytest.importorskip("jax")
-    jax.config.update("jax_enable_x64", True)
     jnp = jax.numpy
     assert jax.grad(rf.relu)(0.0) == 0.0
     assert jax.grad(lambda v: rf.leaky_relu(v, alpha=0.3))(0.0) == 0.3

@@ -9,7 +9,6 @@ from rectifiers._apply import evaluate
 
 jax = pytest.importorskip("jax")
 jnp = jax.numpy
-jax.config.update("jax_enable_x64", True)  # as tests/libraries.py does: float64 is tested too
 
 #: Kinks, signed zeros, relu6's cap, infinities and NaN.
 POINTS = np.array([-np.inf, -3.0, -1.0, -0.0, 0.0, 1e-8, 0.5, 6.0, 7.0, np.inf, np.nan])
@@ -21,6 +20,11 @@ def _fn(name):
     spec = rf.get(name)
     params = spec.example_params
     return lambda x: evaluate(spec, x, params), params
+
+
+def test_the_session_runs_jax_in_x64():
+    """tests/conftest.py switches x64 on once for the whole session, whichever files run."""
+    assert jnp.asarray(1.0).dtype == jnp.float64
 
 
 @pytest.mark.parametrize("dtype", DTYPES)

@@ -100,7 +100,6 @@ JAX_PAIRS = [
 @pytest.mark.parametrize(("ours", "theirs", "ulps"), JAX_PAIRS)
 def test_jax_forward_and_gradient(ours, theirs, ulps, dtype):
     jax = pytest.importorskip("jax")
-    jax.config.update("jax_enable_x64", True)
     x = X32[X32 != 0]  # jax.nn.leaky_relu's gradient at 0 differs (pinned below)
     a = jax.numpy.asarray(x.astype(dtype))
     assert_matches(ours(a), theirs(jax.nn, a), bitwise=ulps == 0)
