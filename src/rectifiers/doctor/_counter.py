@@ -28,7 +28,7 @@ import numpy as np
 
 from .._namespace import as_array
 from ._activations import KINDS
-from ._evidence import check_probability, samples_needed
+from ._evidence import CONFIDENCE, RARE, check_probability, samples_needed
 from ._tally import Tally, accumulators, tally
 
 #: ReDo's dormancy threshold: a unit whose mean |activation| is at most this fraction of its
@@ -67,8 +67,8 @@ class Counter:
         units,
         *,
         kind="rectifier",
-        confidence=0.99,
-        rare=0.01,
+        confidence=CONFIDENCE,
+        rare=RARE,
         window=None,
         bounds=None,
         dormant_below=DORMANT_BELOW,

@@ -16,7 +16,7 @@ import numpy as np
 
 from ._activations import bounds_of, kind_of
 from ._counter import Counter, check_window
-from ._evidence import check_probability, samples_needed
+from ._evidence import CONFIDENCE, RARE, check_probability, samples_needed
 
 
 @dataclasses.dataclass
@@ -32,7 +32,7 @@ class Site:
 class Doctor:
     """Counters per layer and call site, created when a layer first runs."""
 
-    def __init__(self, *, confidence=0.99, rare=0.01, window=None, owner="rectifiers.doctor"):
+    def __init__(self, *, confidence=CONFIDENCE, rare=RARE, window=None, owner="rectifiers.doctor"):
         self.confidence = check_probability("confidence", confidence, owner)
         self.rare = check_probability("rare", rare, owner)
         self.window = check_window(window, owner)

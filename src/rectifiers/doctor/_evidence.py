@@ -15,6 +15,11 @@ from __future__ import annotations
 import math
 import numbers
 
+#: The doctor's defaults, in one place: the confidence of the evidence floor, and the firing
+#: rate below which a unit counts as rare (and which the floor rules out before calling it dead).
+CONFIDENCE = 0.99
+RARE = 0.01
+
 
 def check_probability(name: str, value, owner: str = "rectifiers.doctor") -> float:
     """``value`` as a float strictly between 0 and 1, else a ValueError/TypeError naming it."""
@@ -25,7 +30,7 @@ def check_probability(name: str, value, owner: str = "rectifiers.doctor") -> flo
     return float(value)
 
 
-def samples_needed(confidence: float = 0.99, rare: float = 0.01) -> int:
+def samples_needed(confidence: float = CONFIDENCE, rare: float = RARE) -> int:
     """The fewest silent samples that rule out a firing rate >= ``rare`` at ``confidence``."""
     confidence = check_probability("confidence", confidence)
     rare = check_probability("rare", rare)

@@ -23,6 +23,7 @@ from .. import keras as rk
 from ._activations import watchable
 from ._counter import check_window
 from ._doctor import Doctor
+from ._evidence import CONFIDENCE, RARE
 from ._tally import Tally, _inner
 
 
@@ -87,7 +88,7 @@ def _new_doctor(confidence, rare, window, owner):
     return doctor
 
 
-def probe(model, x, *, layers=None, batch_size=256, confidence=0.99, rare=0.01) -> Doctor:
+def probe(model, x, *, layers=None, batch_size=256, confidence=CONFIDENCE, rare=RARE) -> Doctor:
     """Count every watched layer's output over ``x`` (a functional or Sequential model), in
     inference mode, ``batch_size`` examples at a time."""
     owner = "rectifiers.doctor.probe"
@@ -228,7 +229,7 @@ class KerasCallback(keras.callbacks.Callback):
     callback at an epoch's end).
     """
 
-    def __init__(self, layers=None, window=None, confidence=0.99, rare=0.01):
+    def __init__(self, layers=None, window=None, confidence=CONFIDENCE, rare=RARE):
         super().__init__()
         owner = "rectifiers.doctor.KerasCallback"
         self.doctor = _new_doctor(confidence, rare, None, owner)

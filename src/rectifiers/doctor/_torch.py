@@ -21,6 +21,7 @@ from .. import torch as rt
 from ._activations import watchable
 from ._distributed import reduce_sum
 from ._doctor import Doctor
+from ._evidence import CONFIDENCE, RARE
 
 #: torch.nn's activation classes, by the names our modules share with them.
 NN = {
@@ -80,7 +81,9 @@ def activation_modules(model, unit_axis=None):
 class TorchDoctor(Doctor):
     """What :func:`watch` returns: a :class:`Doctor` that owns hooks on one model."""
 
-    def __init__(self, model, layers=None, window=None, confidence=0.99, rare=0.01, unit_axis=None, every=1):
+    def __init__(
+        self, model, layers=None, window=None, confidence=CONFIDENCE, rare=RARE, unit_axis=None, every=1
+    ):
         owner = "rectifiers.doctor.watch"
         super().__init__(confidence=confidence, rare=rare, window=window, owner=owner)
         if not isinstance(model, torch.nn.Module):
@@ -142,7 +145,7 @@ class TorchDoctor(Doctor):
 
 
 def watch(
-    model, layers=None, window=None, confidence=0.99, rare=0.01, *, unit_axis=None, every=1
+    model, layers=None, window=None, confidence=CONFIDENCE, rare=RARE, *, unit_axis=None, every=1
 ) -> TorchDoctor:
     """Watch every activation module of ``model`` (or those named in ``layers``).
 
