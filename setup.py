@@ -1,17 +1,26 @@
-"""The one compiled piece: ``rectifiers._fast._native`` (see its source for what and why).
+"""The compiled pieces: ``rectifiers._fast._native`` (the fast path's one-pass kernels) and
+``rectifiers.doctor._tally_native`` (the doctor's one-pass tallies); see their sources.
 
-It is optional: without a C compiler the package installs and runs on its NumPy kernels.
+Both are optional: without a C compiler the package installs and runs on NumPy kernels.
 Everything else about the package is in pyproject.toml.
 """
 
 from setuptools import Extension, setup
 
+# No fused multiply-add: a*x must round once, as NumPy rounds it. No -ffast-math: NaN is data.
+FLAGS = ["-O3", "-ffp-contract=off", "-fno-math-errno"]
+
 native = Extension(
     "rectifiers._fast._native",
     sources=["src/rectifiers/_fast/_native.c"],
-    # No fused multiply-add: a*x must round once, as NumPy rounds it. No -ffast-math: NaN is data.
-    extra_compile_args=["-O3", "-ffp-contract=off", "-fno-math-errno"],
+    extra_compile_args=FLAGS,
+    optional=True,
+)
+tally = Extension(
+    "rectifiers.doctor._tally_native",
+    sources=["src/rectifiers/doctor/_tally.c"],
+    extra_compile_args=FLAGS,
     optional=True,
 )
 
-setup(ext_modules=[native])
+setup(ext_modules=[native, tally])

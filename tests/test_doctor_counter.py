@@ -203,13 +203,17 @@ def test_import_doctor_imports_no_framework():
     assert out.stdout.strip() == "[]"
 
 
-PATHS = ["numpy on the tensor's memory", "torch ops"]
+PATHS = ["compiled one pass", "numpy on the tensor's memory", "torch ops"]
 
 
 def chunked(path, monkeypatch):
-    """Force ``path`` for a CPU tensor, in many chunks and with rows wider than a chunk."""
+    """Force ``path`` for a float32 CPU tensor, in many chunks and with rows wider than a chunk."""
     from rectifiers.doctor import _cpu_tally, _torch_tally
 
+    if path == "compiled one pass":
+        assert _cpu_tally._tally_native is not None, "rectifiers.doctor._tally_native was not built"
+        return
+    monkeypatch.setattr(_cpu_tally, "_tally_native", None)
     monkeypatch.setattr(_cpu_tally, "CHUNK", 64)
     monkeypatch.setattr(_torch_tally, "CHUNK", 64)
     if path == "torch ops":
@@ -236,7 +240,7 @@ COMPARED = ("dead", "rare", "always_on", "dormant", "saturated", "firing_histogr
 def test_torchs_chunked_tallies_equal_numpys(case, path, monkeypatch):
     torch = pytest.importorskip("torch")
     chunked(path, monkeypatch)
-    z = np.random.default_rng(0).standard_normal((37, 5, 3, 4)).round(1)  # exact zeros too
+    z = np.random.default_rng(0).standard_normal((37, 5, 3, 4)).round(1).astype(np.float32)  # zeros too
     a, axis, kwargs = batch(case, z)
     units = a.shape[axis]
     ours, theirs = doctor.Counter(units, **kwargs), doctor.Counter(units, **kwargs)
@@ -260,7 +264,7 @@ def test_nan_and_negative_zero_are_counted_as_defined(case, path, monkeypatch):
     """NaN is neither > 0 nor an exact zero; -0.0 is an exact zero; a derived count agrees."""
     torch = pytest.importorskip("torch")
     chunked(path, monkeypatch)
-    z = np.random.default_rng(1).standard_normal((37, 5, 3, 4)).round(1)
+    z = np.random.default_rng(1).standard_normal((37, 5, 3, 4)).round(1).astype(np.float32)
     a, axis, kwargs = batch(case, z)
     a = a.copy()
     flat = a.reshape(-1)
