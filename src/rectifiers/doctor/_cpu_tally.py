@@ -112,9 +112,8 @@ def _one_pass(x, bounds):
     zeros = _tally_native.tally(
         x, rows, units, inner, low, high, positive.numpy(), magnitude.numpy(), responsive.numpy()
     )
-    return positive, magnitude, torch.tensor(float(zeros), dtype=torch.float64), (
-        responsive if bounds is not None else None
-    )
+    zeros = torch.tensor(float(zeros), dtype=torch.float64)
+    return positive, magnitude, zeros, (responsive if bounds is not None else None)
 
 
 def _nans(x, step, flags) -> int:
