@@ -9,7 +9,9 @@ benchmarks/torch_memory.py. It prints the median step time of each and the media
 of the paired ratio watched / plain (target: <= 1.03). On a busy machine that ratio is noisy,
 so each round also times the doctor's own work alone, on the same activations: the counter
 updates of one step's forward and the gradient norms of its backward, and prints the median
-over rounds of that work / the round's plain step, paired like the ratio. Nothing is asserted.
+over rounds of that work / the round's plain step, paired like the ratio, and its two parts
+(counting, gradient norms) beside one plain ``torch.sum`` over the same tensors, the floor of
+any pass that reads them. Nothing is asserted.
 
     python benchmarks/doctor_overhead.py            # 7 rounds, 1 thread
     python benchmarks/doctor_overhead.py --quick    # small shapes, 3 rounds: a smoke test
@@ -73,14 +75,25 @@ def own_work(model, x):
         h.remove()
     counters = [doctor.Counter(out.shape[1], nonnegative=True) for out in outputs]
 
-    def work():
+    def count():
         for counter, out in zip(counters, outputs, strict=True):
             counter.update(out, axis=1 if out.dim() >= 3 else -1)
+
+    def norms():
+        for counter, out in zip(counters, outputs, strict=True):
             counter.update_gradient(out)
+
+    def read():  # the floor: one plain read of the same tensors
+        for out in outputs:
+            out.sum()
+
+    def work():
+        count()
+        norms()
         if x.device.type == "cuda":
             torch.cuda.synchronize()
 
-    return work
+    return work, {"counting": count, "gradient norms": norms, "one torch.sum (a read)": read}
 
 
 def compare(label, make, x, rounds, window, every=1, echo=print):
@@ -88,7 +101,8 @@ def compare(label, make, x, rounds, window, every=1, echo=print):
     plain = make().to(x.device)
     watched = copy.deepcopy(plain)
     doc = doctor.watch(watched, window=window, every=every)
-    steps = {"plain": stepper(plain, x), "doctor": stepper(watched, x), "work": own_work(plain, x)}
+    work, parts = own_work(plain, x)
+    steps = {"plain": stepper(plain, x), "doctor": stepper(watched, x), "work": work, **parts}
     for step in steps.values():  # warm-up
         step()
     times = {name: [] for name in steps}
@@ -109,7 +123,9 @@ def compare(label, make, x, rounds, window, every=1, echo=print):
         f"ratio {statistics.median(ratios):.3f} (min {min(ratios):.3f}, max {max(ratios):.3f}; "
         f"{len(layers)} layers watched, {layers[0]['samples']} samples in the open window)\n"
         f"{'':<24} the doctor's work alone: {work_ms / every:.1f} ms per step (counting 1 step in {every}) "
-        f"= {statistics.median(shares):.1%} of the plain step (min {min(shares):.1%}, max {max(shares):.1%})"
+        f"= {statistics.median(shares):.1%} of the plain step (min {min(shares):.1%}, max {max(shares):.1%})\n"
+        f"{'':<24} of which, median ms: "
+        + ", ".join(f"{part} {statistics.median(times[part]) * 1e3:.1f}" for part in parts)
     )
     return statistics.median(ratios)
 
