@@ -123,7 +123,8 @@ def compare(label, make, x, rounds, window, every=1, echo=print):
         f"ratio {statistics.median(ratios):.3f} (min {min(ratios):.3f}, max {max(ratios):.3f}; "
         f"{len(layers)} layers watched, {layers[0]['samples']} samples in the open window)\n"
         f"{'':<24} the doctor's work alone: {work_ms / every:.1f} ms per step (counting 1 step in {every}) "
-        f"= {statistics.median(shares):.1%} of the plain step (min {min(shares):.1%}, max {max(shares):.1%})\n"
+        f"= {statistics.median(shares):.1%} of the plain step "
+        f"(min {min(shares):.1%}, max {max(shares):.1%})\n"
         f"{'':<24} of which, median ms: "
         + ", ".join(f"{part} {statistics.median(times[part]) * 1e3:.1f}" for part in parts)
     )
