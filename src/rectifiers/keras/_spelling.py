@@ -12,7 +12,6 @@ from __future__ import annotations
 import inspect
 
 from .._frameworks import TABLE, Arg, Form, spelling
-from .._random import check_seed
 
 P = inspect.Parameter
 
@@ -21,9 +20,9 @@ EXTRAS = {"relu6": "ReLU6", "selu": "SELU", "rrelu": "RReLU"}
 
 
 def seed_param(spec):
-    """The parameter that seeds a stochastic activation's draws (rrelu's ``seed``: the one the
-    core checks with ``check_seed``), or ``None``."""
-    return next((p for p in spec.params if p.check is check_seed), None)
+    """The parameter that seeds a stochastic activation's draws (``spec.draws.seed``: rrelu's
+    ``seed``), or ``None``."""
+    return None if spec.draws is None else next(p for p in spec.params if p.name == spec.draws.seed)
 
 
 def has_layer(spec) -> bool:
