@@ -2,12 +2,14 @@
 and torch backends.
 
 Layers with ``keras.layers``' names, signatures and defaults: ``ReLU``, ``LeakyReLU``,
-``PReLU``, ``ELU``, ``Softmax``; ours with the core's names: ``ReLU6``, ``RReLU``, ``SELU``, and
-the generic ``Activation(name, **params)``; ``layer(name)`` picks the right one. Functions for
-``Dense(..., activation=...)`` with ``keras.activations``' signatures (``rk.relu``,
-``rk.leaky_relu``, ...), and ``activation(name, **params)`` with the core's names. Everything
-is registered as Keras-serializable when this module is imported, so ``keras.models.load_model``
-needs no ``custom_objects`` once ``import rectifiers.keras`` has run.
+``PReLU``, ``ELU``, ``Softmax``; ours with the core's names where Keras has no layer, named as
+torch.nn names them: ``ReLU6``, ``RReLU``, ``SELU``, ``Sigmoid``, ``Tanh`` (one per registered
+activation: see ``_spelling.class_name``), and the generic ``Activation(name, **params)``;
+``layer(name)`` picks the right one. Functions for ``Dense(..., activation=...)`` with
+``keras.activations``' signatures (``rk.relu``, ``rk.leaky_relu``, ...), and
+``activation(name, **params)`` with the core's names. Everything is registered as
+Keras-serializable when this module is imported, so ``keras.models.load_model`` needs no
+``custom_objects`` once ``import rectifiers.keras`` has run.
 
 >>> import keras, numpy as np, rectifiers.keras as rk
 >>> x = np.array([[-2.0, 0.0, 3.0]], dtype="float32")
@@ -18,7 +20,6 @@ array([[-0.4,  0. ,  3. ]], dtype=float32)
 """
 
 from .._spec import REGISTRY as _REGISTRY
-from . import _spelling
 from ._base import Rectifier as Rectifier
 from ._functions import (
     ActivationFunction as ActivationFunction,
@@ -44,12 +45,9 @@ def _base(spec) -> type[Rectifier]:
     return Rectifier
 
 
-#: ``{class name: layer}``: one named layer per registry activation that Keras (or we) name
-#: (``rectifiers._frameworks``): ``ReLU``, ``ReLU6``, ``LeakyReLU``, ``PReLU``, ``RReLU``, ...
-LAYERS = {
-    cls.__name__: cls
-    for cls in (_named(spec.name, _base(spec)) for spec in _REGISTRY.values() if _spelling.has_layer(spec))
-}
+#: ``{class name: layer}``: one named layer per registry activation (``_spelling.class_name``):
+#: ``ReLU``, ``ReLU6``, ``LeakyReLU``, ``PReLU``, ``RReLU``, ``Sigmoid``, ...
+LAYERS = {cls.__name__: cls for cls in (_named(spec.name, _base(spec)) for spec in _REGISTRY.values())}
 globals().update(LAYERS)
 
 #: ``rk.relu``, ``rk.leaky_relu``, ...: activation callables with keras.activations' signatures.
