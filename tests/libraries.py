@@ -134,8 +134,20 @@ LIBRARIES = (
 AUTODIFF_LIBRARIES = tuple(lib for lib in LIBRARIES if lib.grad is not None)
 
 
-def library_params(libraries=LIBRARIES):
-    return [lib.param() for lib in libraries]
+def library_params(libraries=LIBRARIES, dtype=None):
+    """One parameter per library (only those that have ``dtype``, where one is named)."""
+    return [lib.param() for lib in libraries if dtype is None or dtype in lib.dtypes]
+
+
+def library_dtype_params(libraries=LIBRARIES, dtypes=REAL_DTYPES):
+    """``(library, dtype name)`` for every dtype each library has: a pair that cannot exist
+    (array_api_strict has no 16-bit floats) is absent, not skipped."""
+    return [
+        pytest.param(lib, d, id=f"{lib.name}-{d}", marks=lib.param().marks)
+        for lib in libraries
+        for d in dtypes
+        if d in lib.dtypes
+    ]
 
 
 def flush_subnormals(a, dtype):

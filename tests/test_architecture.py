@@ -2,6 +2,7 @@
 registered activation reaches every layer without any other file being edited."""
 
 import inspect
+import os
 import pathlib
 import subprocess
 import sys
@@ -71,11 +72,18 @@ fast = _dispatch.apply(spec, "forward", spec.forward, np, x, {"beta": 0.5}, x.dt
 assert fast is not None and np.array_equal(fast, evaluate(spec, x, {"beta": 0.5}, fast=False))
 
 import torch, rectifiers.torch as rt
+torch.set_num_threads(1)
 t = torch.tensor([-2.0, 3.0], requires_grad=True)
 module = rt.toy()
 module(t).sum().backward()
 assert module(t).tolist() == [-1.0, 3.0] and t.grad.tolist() == [0.5, 1.0], (module(t), t.grad)
 assert "toy" in rt.__all__
+
+import keras, rectifiers.keras as rk
+layer = rk.Toy(beta=0.25)
+assert "Toy" in rk.__all__ and isinstance(rk.layer("toy"), rk.Toy)
+assert keras.ops.convert_to_numpy(layer(np.array([-2.0, 3.0], dtype="float32"))).tolist() == [-0.5, 3.0]
+assert rk.Toy.from_config(layer.get_config()).get_config()["beta"] == 0.25
 
 sys.path.insert(0, sys.argv[1])
 import generate
@@ -90,11 +98,14 @@ print("ok")
 
 def test_a_new_activation_reaches_every_layer():
     """Registered in a subprocess (nothing else edited): the functional API, rf.derivative, the fast
-    path's generic fallback, the torch binding's class, the docs generator and the bench."""
+    path's generic fallback, the torch binding's class, the Keras binding's class, the docs
+    generator and the bench."""
+    env = {**os.environ, "KERAS_BACKEND": "tensorflow", "OMP_NUM_THREADS": "1", "TF_CPP_MIN_LOG_LEVEL": "2"}
     result = subprocess.run(
         [sys.executable, "-c", textwrap.dedent(TOY), str(ROOT / "docs")],
         capture_output=True,
         text=True,
         timeout=300,
+        env=env,
     )
     assert result.returncode == 0 and result.stdout.strip().endswith("ok"), result.stdout + result.stderr

@@ -120,6 +120,17 @@ def test_rrelu_module_follows_training_and_its_seed():
     assert torch.equal(F.rrelu(x, training=True, seed=5), rf.rrelu(x, training=True, seed=5))
 
 
+def test_a_seeded_module_draws_its_kth_call_with_the_cores_stream_seed():
+    """The module's k-th training call is the core's call with ``stream_seed(seed, k)``: the
+    stream rule is written once, in ``_random``."""
+    from rectifiers._random import stream_seed
+
+    x = -torch.ones(500)
+    module = rt.RReLU(seed=11)
+    for k in range(3):
+        assert torch.equal(module(x), rf.rrelu(x, training=True, seed=stream_seed(11, k))), k
+
+
 @pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16], ids=str)
 def test_half_precision_modules_train(dtype):
     activations = [rt.Activation(n) for n in RECTIFIERS if n != "prelu"]

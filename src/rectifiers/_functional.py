@@ -26,6 +26,7 @@ from ._namespace import as_array, device
 from ._random import check_seed, uniform
 from ._spec import (
     ActivationSpec,
+    Draws,
     Param,
     Properties,
     Reference,
@@ -416,7 +417,7 @@ def _ordered_bounds(params) -> str | None:
     family="leaky",
     single_slope=_rrelu_single_slope,
     off_mask=_rrelu_single_slope,
-    stochastic=lambda params: params["training"],
+    draws=Draws(bounds=lambda params: (params["lower"], params["upper"]), seed="seed", mode="training"),
 )
 def rrelu(x, xp, lower, upper, training, seed):
     r"""Randomized leaky ReLU: a random slope per element in training, the mean slope otherwise.

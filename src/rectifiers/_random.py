@@ -36,6 +36,31 @@ def check_seed(seed) -> Exception | None:
     return TypeError(f"must be an int in [0, 2**63), None or a random generator ({_GENERATORS})")
 
 
+#: 2**64 / the golden ratio, odd: multiplying by it spreads a stream's seeds far apart.
+_MIX = 0x9E3779B97F4A7C15
+
+
+def check_stream_seed(seed) -> Exception | None:
+    """The check of a layer's seed, which starts a stream of calls (:func:`stream_seed`): ``None``
+    or an int in [0, 2**63), as :func:`check_seed` takes them; a generator has no positions."""
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
+        return TypeError("must be an int in [0, 2**63) or None (a layer's seed starts a stream of calls)")
+    return check_seed(seed)
+
+
+def stream_seed(seed: int, position: int) -> int:
+    """The seed of the ``position``-th call in the stream that the int ``seed`` starts: a layer's
+    k-th training call draws as any layer with that seed does at its k-th, and every position
+    draws differently. ``(seed * M + position) mod 2**63``, ``M`` = 2**64 / the golden ratio.
+
+    >>> stream_seed(5, 0) == stream_seed(5, 0), stream_seed(5, 0) != stream_seed(5, 1)
+    (True, True)
+    >>> 0 <= stream_seed(2**63 - 1, 2**40) < SEED_LIMIT
+    True
+    """
+    return (seed * _MIX + position) % SEED_LIMIT
+
+
 def _is_generator(seed) -> bool:
     if isinstance(seed, np.random.Generator):
         return True

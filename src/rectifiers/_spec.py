@@ -65,6 +65,21 @@ class Reference:
 
 
 @dataclasses.dataclass(frozen=True)
+class Draws:
+    """How a stochastic activation draws (rrelu): while the parameter named ``mode`` is true (its
+    ``training``), each element's slope below 0 comes from U(*bounds(params)), drawn by the
+    generator that the parameter named ``seed`` gives (``_random.check_seed``'s values).
+
+    Bindings read the roles here, not the names: a layer sets ``mode`` from its training flag and
+    hands its seed to ``seed``; a backward pass draws from ``bounds`` again.
+    """
+
+    bounds: Callable[[dict], tuple[float, float]]
+    seed: str = "seed"
+    mode: str = "training"
+
+
+@dataclasses.dataclass(frozen=True)
 class ActivationSpec:
     """Everything the project knows about one activation.
 
@@ -111,8 +126,8 @@ class ActivationSpec:
     exp_constants: Callable[[dict], tuple[float, float, float]] | None = None
     #: f' off the bit mask (it is 1 on it) where that is one number for ``params``, else ``None``.
     off_mask: Callable[[dict], Any] | None = None
-    #: Whether a call with ``params`` draws random numbers (rrelu in training).
-    stochastic: Callable[[dict], bool] = lambda params: False
+    #: How it draws random slopes (rrelu), or ``None``: it never draws (see :class:`Draws`).
+    draws: Draws | None = None
     #: Whether a binding may offer ``inplace=True`` (prelu and softmax: no).
     in_place: bool = True
     #: Whether it calls exp, expm1 or tanh per element: compute-bound, not memory-bound.
@@ -125,6 +140,10 @@ class ActivationSpec:
     def learned(self) -> tuple[str, ...]:
         """The parameters a layer learns (those with an initial value): prelu's ``alpha``."""
         return tuple(p.name for p in self.params if p.init is not None)
+
+    def stochastic(self, params: dict) -> bool:
+        """Whether a call with ``params`` draws random numbers (rrelu in training)."""
+        return self.draws is not None and bool(params[self.draws.mode])
 
     @property
     def elementwise(self) -> bool:

@@ -19,7 +19,9 @@ from __future__ import annotations
 import keras
 import numpy as np
 
-from .. import keras as rk
+from .. import _spec, keras as rk
+from .._frameworks import spelling
+from ..keras._spelling import relu_settings
 from ._activations import watchable
 from ._counter import check_window
 from ._doctor import Doctor
@@ -38,17 +40,27 @@ def activation_of(layer) -> str | None:
     """The registry name of the activation at the end of ``layer``'s call, if we watch it."""
     if isinstance(layer, rk.Rectifier):
         return layer.spec.name if watchable(layer.spec.name) else None
-    layers = keras.layers
-    if isinstance(layer, layers.ReLU):
-        if layer.threshold != 0:
+    if isinstance(layer, keras.layers.ReLU):  # its settings spell relu, relu6 or leaky_relu
+        settings = {k: getattr(layer, k) for k in ("max_value", "negative_slope", "threshold")}
+        try:
+            return relu_settings(settings)[0]
+        except ValueError:  # a threshold, another cap: none of ours
             return None
-        if layer.negative_slope:
-            return "leaky_relu" if layer.max_value is None else None
-        return {None: "relu", 6.0: "relu6"}.get(None if layer.max_value is None else float(layer.max_value))
-    for cls, name in ((layers.LeakyReLU, "leaky_relu"), (layers.PReLU, "prelu"), (layers.ELU, "elu")):
+    for cls, name in _keras_classes().items():
         if isinstance(layer, cls):
-            return name
+            return name if watchable(name) else None
     return _function_name(getattr(layer, "activation", None))
+
+
+def _keras_classes() -> dict:
+    """``{keras.layers class: activation}`` for Keras's own layers of our activations, from the
+    core's table (``_frameworks``): LeakyReLU, PReLU, ELU... (not those spelt by settings)."""
+    entries = ((name, spelling("keras", name)) for name in _spec.names())
+    return {
+        getattr(keras.layers, e.layer.name): name
+        for name, e in entries
+        if e is not None and e.layer is not None and not e.layer.settings
+    }
 
 
 def _unit_axis(layer) -> int:

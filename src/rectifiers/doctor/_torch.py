@@ -17,15 +17,19 @@ import functools
 
 import torch
 
-from .. import torch as rt
+from .. import _spec, torch as rt
+from .._frameworks import spelling
 from ._activations import watchable
 from ._distributed import reduce_sum
 from ._doctor import Doctor
 from ._evidence import CONFIDENCE, RARE
 
-#: torch.nn's activation classes, by the names our modules share with them.
+#: torch.nn's activation classes, from the core's table (``_frameworks``): every activation
+#: torch.nn has a class for (one registered later, which torch.nn lacks, has only ours).
 NN = {
-    getattr(torch.nn, cls): name for cls, name in {**rt.NAMED, "Sigmoid": "sigmoid", "Tanh": "tanh"}.items()
+    getattr(torch.nn, entry.layer.name): name
+    for name, entry in ((name, spelling("torch", name)) for name in _spec.names())
+    if entry is not None and entry.layer is not None
 }
 _CHANNELS_FIRST = (
     torch.nn.modules.conv._ConvNd,

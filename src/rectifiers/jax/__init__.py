@@ -1,5 +1,6 @@
 """JAX extras on top of the core, which already takes ``jax.Array`` (under ``jit``, ``vmap``,
-``grad`` and ``jvp``): ``rrelu`` with an explicit PRNG key.
+``grad`` and ``jvp``): each stochastic activation of the registry (``spec.draws``: rrelu) with
+an explicit PRNG key, ``rectifiers.jax.rrelu(x, key)`` (see ``_keyed``).
 
 The kink rule needs no ``custom_jvp`` here: every core formula selects with
 ``where(x > 0, ...)`` (and feeds ``expm1``/``exp`` only the negative part), so JAX's own
@@ -13,6 +14,11 @@ pin that for every activation.
 (0.0, 0.5)
 """
 
-from ._rrelu import rrelu as rrelu
+from .._spec import REGISTRY as _REGISTRY
+from ._keyed import keyed as _keyed
 
-__all__ = ["rrelu"]
+#: ``{name: function}``: one keyed function per stochastic activation of the registry.
+KEYED = {name: _keyed(spec) for name, spec in _REGISTRY.items() if spec.draws is not None}
+globals().update(KEYED)
+
+__all__ = list(KEYED)

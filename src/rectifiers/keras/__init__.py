@@ -2,12 +2,14 @@
 and torch backends.
 
 Layers with ``keras.layers``' names, signatures and defaults: ``ReLU``, ``LeakyReLU``,
-``PReLU``, ``ELU``, ``Softmax``; ours with the core's names: ``ReLU6``, ``RReLU``, ``SELU``, and
-the generic ``Activation(name, **params)``; ``layer(name)`` picks the right one. Functions for
-``Dense(..., activation=...)`` with ``keras.activations``' signatures (``rk.relu``,
-``rk.leaky_relu``, ...), and ``activation(name, **params)`` with the core's names. Everything
-is registered as Keras-serializable when this module is imported, so ``keras.models.load_model``
-needs no ``custom_objects`` once ``import rectifiers.keras`` has run.
+``PReLU``, ``ELU``, ``Softmax``; ours with the core's names where Keras has no layer, named as
+torch.nn names them: ``ReLU6``, ``RReLU``, ``SELU``, ``Sigmoid``, ``Tanh`` (one per registered
+activation: see ``_spelling.class_name``), and the generic ``Activation(name, **params)``;
+``layer(name)`` picks the right one. Functions for ``Dense(..., activation=...)`` with
+``keras.activations``' signatures (``rk.relu``, ``rk.leaky_relu``, ...), and
+``activation(name, **params)`` with the core's names. Everything is registered as
+Keras-serializable when this module is imported, so ``keras.models.load_model`` needs no
+``custom_objects`` once ``import rectifiers.keras`` has run.
 
 >>> import keras, numpy as np, rectifiers.keras as rk
 >>> x = np.array([[-2.0, 0.0, 3.0]], dtype="float32")
@@ -17,10 +19,7 @@ array([[-0.2,  0. ,  3. ]], dtype=float32)
 array([[-0.4,  0. ,  3. ]], dtype=float32)
 """
 
-import dataclasses as _dataclasses
-
-from .._spec import REGISTRY as _REGISTRY, ActivationSpec as _ActivationSpec
-from . import _spelling
+from .._spec import REGISTRY as _REGISTRY
 from ._base import Rectifier as Rectifier
 from ._functions import (
     ActivationFunction as ActivationFunction,
@@ -33,27 +32,22 @@ from ._prelu import PReLU as _PReLU
 from ._rrelu import RReLU as _RReLU
 from ._softmax import Softmax as _Softmax
 
-_NEVER_DRAWS = {f.name: f.default for f in _dataclasses.fields(_ActivationSpec)}["stochastic"]
-
 
 def _base(spec) -> type[Rectifier]:
     """What a named layer needs beyond the core, from the spec's declared fields: a weight for
     learned parameters, a seed generator for random draws, Keras's ``mask`` for softmax."""
     if spec.learned:
         return _PReLU
-    if spec.stochastic is not _NEVER_DRAWS:
+    if spec.draws is not None:
         return _RReLU
     if not spec.elementwise:
         return _Softmax
     return Rectifier
 
 
-#: ``{class name: layer}``: one named layer per registry activation that Keras (or we) name
-#: (``rectifiers._frameworks``): ``ReLU``, ``ReLU6``, ``LeakyReLU``, ``PReLU``, ``RReLU``, ...
-LAYERS = {
-    cls.__name__: cls
-    for cls in (_named(spec.name, _base(spec)) for spec in _REGISTRY.values() if _spelling.has_layer(spec))
-}
+#: ``{class name: layer}``: one named layer per registry activation (``_spelling.class_name``):
+#: ``ReLU``, ``ReLU6``, ``LeakyReLU``, ``PReLU``, ``RReLU``, ``Sigmoid``, ...
+LAYERS = {cls.__name__: cls for cls in (_named(spec.name, _base(spec)) for spec in _REGISTRY.values())}
 globals().update(LAYERS)
 
 #: ``rk.relu``, ``rk.leaky_relu``, ...: activation callables with keras.activations' signatures.

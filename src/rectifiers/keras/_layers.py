@@ -118,11 +118,12 @@ def named(spec_name: str, base: type[Rectifier] = Rectifier) -> type[Rectifier]:
 
 def layer(activation: str, **kwargs) -> keras.layers.Layer:
     """The layer for ``activation`` (a registry name), its parameters under the core's names (or
-    the named class's): its named class where it has one, else :class:`Activation`.
+    the named class's): its named class (every activation registered before ``rectifiers.keras``
+    was imported has one), else :class:`Activation`.
 
     >>> import rectifiers.keras as rk
     >>> type(rk.layer("prelu")).__name__, type(rk.layer("tanh")).__name__
-    ('PReLU', 'Activation')
+    ('PReLU', 'Tanh')
     >>> rk.layer("leaky_relu", alpha=0.1).get_config()["negative_slope"]
     0.1
     """

@@ -55,10 +55,11 @@ class RReLU(Rectifier):
         dtype = keras.backend.standardize_dtype(inputs.dtype)
         if "float" not in dtype:
             dtype = self.compute_dtype
+        lower, upper = self.spec.draws.bounds(self.params)
         slopes = keras.random.uniform(
             keras.ops.shape(inputs),
-            minval=self.params["lower"],
-            maxval=self.params["upper"],
+            minval=lower,
+            maxval=upper,
             dtype=dtype,
             seed=self.seed_generator,
         )

@@ -2,9 +2,9 @@
 
 A named layer takes ``keras.layers``' signature (``LeakyReLU(negative_slope=0.3)``), a
 ready-made function ``keras.activations``' (``leaky_relu(x, negative_slope=0.2)``). Where Keras
-has no such layer (relu6, selu, rrelu) ours keeps the core's names and defaults, under
-:data:`EXTRAS`' class name. Keras's ``ReLU`` spells three of our activations by its settings
-(:func:`relu_settings`).
+has no such layer (relu6, selu, rrelu, sigmoid, tanh, one registered later) ours keeps the
+core's names and defaults, under :func:`class_name`'s name. Keras's ``ReLU`` spells three of
+our activations by its settings (:func:`relu_settings`).
 """
 
 from __future__ import annotations
@@ -12,24 +12,43 @@ from __future__ import annotations
 import inspect
 
 from .._frameworks import TABLE, Arg, Form, spelling
-from .._random import check_seed
 
 P = inspect.Parameter
 
-#: Our layers that Keras does not have, with the core's names: their class names.
-EXTRAS = {"relu6": "ReLU6", "selu": "SELU", "rrelu": "RReLU"}
+#: Where Keras has no layer, the class takes this framework's name (the one users know).
+NAMES_FROM = "torch"
 
 
 def seed_param(spec):
-    """The parameter that seeds a stochastic activation's draws (rrelu's ``seed``: the one the
-    core checks with ``check_seed``), or ``None``."""
-    return next((p for p in spec.params if p.check is check_seed), None)
+    """The parameter that seeds a stochastic activation's draws (``spec.draws.seed``: rrelu's
+    ``seed``), or ``None``."""
+    return None if spec.draws is None else next(p for p in spec.params if p.name == spec.draws.seed)
 
 
-def has_layer(spec) -> bool:
-    """Whether the binding has a named layer for ``spec``: Keras's, or ours (:data:`EXTRAS`)."""
+def _keras_layer(spec) -> Form | None:
+    """``keras.layers``' own class for ``spec``; ``None`` where Keras has none, or spells it by
+    another class's settings (relu6 is ``ReLU(max_value=6)``)."""
     entry = spelling("keras", spec.name)
-    return spec.name in EXTRAS or (entry is not None and entry.layer is not None)
+    found = None if entry is None else entry.layer
+    return None if found is None or found.settings else found
+
+
+def class_name(spec) -> str:
+    """The named layer's class: Keras's (``LeakyReLU``), else :data:`NAMES_FROM`'s (``ReLU6``,
+    ``RReLU``, ``Sigmoid``), else the core's name in CamelCase (``my_unit`` -> ``MyUnit``), so
+    that every registered activation has one.
+
+    >>> from rectifiers._spec import get
+    >>> class_name(get("leaky_relu")), class_name(get("relu6"))
+    ('LeakyReLU', 'ReLU6')
+    """
+    found = _keras_layer(spec)
+    if found is not None:
+        return found.name
+    entry = spelling(NAMES_FROM, spec.name)
+    if entry is not None and entry.layer is not None:
+        return entry.layer.name
+    return "".join(part.capitalize() for part in spec.name.split("_"))
 
 
 def _core_form(spec, name: str | None, input: str | None) -> Form:
@@ -40,11 +59,8 @@ def _core_form(spec, name: str | None, input: str | None) -> Form:
 def layer_form(spec) -> Form:
     """``keras.layers``' class for ``spec``, or ours (the core's names) where Keras spells it
     otherwise (relu6 is ``ReLU(max_value=6)``) or not at all."""
-    entry = spelling("keras", spec.name)
-    found = None if entry is None else entry.layer
-    if found is None or found.settings or spec.name in EXTRAS:
-        return _core_form(spec, EXTRAS.get(spec.name, spec.name), None)
-    return found
+    found = _keras_layer(spec)
+    return found if found is not None else _core_form(spec, class_name(spec), None)
 
 
 def function_form(spec) -> Form:

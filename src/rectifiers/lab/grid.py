@@ -2,8 +2,9 @@
 its training recipe), seeds, and one :class:`RunSpec` per cell of the grid.
 
 Activations are enumerated from the registry: every elementwise one (softmax is an output, not
-a hidden-layer activation), with the registry's defaults; leaky_relu also at alpha 0.01,
-torch.nn's slope, so both usual slopes are compared.
+a hidden-layer activation), with the registry's defaults, and also at torch.nn's defaults where
+they differ (``_frameworks``: leaky_relu at torch's slope 0.01 beside the core's 0.2), so both
+usual slopes are compared.
 
 >>> [a.label for a in default_activations()][:4]
 ['relu', 'relu6', 'leaky_relu(alpha=0.01)', 'leaky_relu(alpha=0.2)']
@@ -18,14 +19,15 @@ import hashlib
 import json
 
 import rectifiers as rf
+from rectifiers._frameworks import spelling
 
 #: Models ``--models`` accepts. ``deep-mlp`` brings two settings: the normal learning rate and
 #: the high one that provokes dying units (claim 4).
 MODELS = ("mlp", "cnn", "deep-mlp")
 
-#: Parameter values the grid adds to an activation's registry defaults (an experiment's choice,
-#: not a default): leaky_relu at torch.nn's 0.01 beside the core's 0.2.
-EXTRA_VARIANTS = {"leaky_relu": ({"alpha": 0.01},)}
+#: The framework whose defaults the grid adds beside the core's where they differ (an
+#: experiment's choice: the slopes most papers ran with are torch.nn's).
+VARIANTS_FROM = "torch"
 
 DEFAULT_SEEDS = 3
 DEFAULT_EPOCHS = 8
@@ -69,7 +71,7 @@ class ActivationChoice:
     def label(self) -> str:
         spec = rf.get(self.name)
         shown = {k: v for k, v in self.resolved.items() if k in spec.defaults}
-        if self.name not in EXTRA_VARIANTS or not shown:
+        if not extra_variants(self.name) or not shown:
             return self.name
         return f"{self.name}({', '.join(f'{k}={v!r}' for k, v in shown.items())})"
 
@@ -84,9 +86,30 @@ def hidden_activations() -> tuple[str, ...]:
     return tuple(name for name in rf.names() if rf.get(name).elementwise)
 
 
+def extra_variants(name: str) -> tuple[dict, ...]:
+    """The parameter values the grid adds to ``name``'s registry defaults: :data:`VARIANTS_FROM`'s
+    defaults (read in ``_frameworks``) where they differ from the core's; none where they agree.
+
+    >>> extra_variants("leaky_relu"), extra_variants("elu")
+    (({'alpha': 0.01},), ())
+    """
+    spec, entry = rf.get(name), spelling(VARIANTS_FROM, name)
+    if entry is None or entry.layer is None:
+        return ()
+    checks = {p.name: p for p in spec.params if p.name in spec.defaults}
+    theirs = {a.core: a.default for a in entry.layer.args if a.core in checks}
+    # values the core takes (not torch's dim=None, which torch resolves per call)
+    differ = {k: v for k, v in theirs.items() if v != spec.defaults[k] and _accepted(checks[k], v)}
+    return (differ,) if differ else ()
+
+
+def _accepted(param, value) -> bool:
+    return param.check is None or param.check(value) is None
+
+
 def variants(name: str) -> list[ActivationChoice]:
     """The grid's variants of one activation: the extra parameter values, then the defaults."""
-    extra = [ActivationChoice(name, tuple(sorted(p.items()))) for p in EXTRA_VARIANTS.get(name, ())]
+    extra = [ActivationChoice(name, tuple(sorted(p.items()))) for p in extra_variants(name)]
     return [*extra, ActivationChoice(name)]
 
 

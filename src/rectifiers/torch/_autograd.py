@@ -37,22 +37,24 @@ def _work(dtype, wide=False):
     return working_dtype(XP, dtype, wide)
 
 
-def _slopes(like, params):
-    """rrelu's training slopes for an array shaped like ``like``: the seed's draws, every call the same."""
-    if params["seed"] is None:  # under torch.compile: the global generator, traced by the compiler
-        return torch.empty_like(like).uniform_(params["lower"], params["upper"])
-    return uniform(XP, like, params["lower"], params["upper"], params["seed"])
+def _slopes(spec, like, params):
+    """The training slopes (``spec.draws``) for an array shaped like ``like``: the seed's draws,
+    every call the same."""
+    (lower, upper), seed = spec.draws.bounds(params), params[spec.draws.seed]
+    if seed is None:  # under torch.compile: the global generator, traced by the compiler
+        return torch.empty_like(like).uniform_(lower, upper)
+    return uniform(XP, like, lower, upper, seed)
 
 
-def _rrelu_noise(like, positive, params):
+def _rrelu_noise(spec, like, positive, params):
     """The factor rrelu multiplies by: 1 where ``positive``, the drawn slope elsewhere."""
-    return _slopes(like, params).masked_fill_(positive, 1.0)
+    return _slopes(spec, like, params).masked_fill_(positive, 1.0)
 
 
-def _rrelu_training_backward(g, positive, params):
+def _rrelu_training_backward(spec, g, positive, params):
     """``g`` times rrelu's training slopes, drawn again from the forward's seed."""
     like = torch.empty(positive.shape, dtype=_work(g.dtype), device=g.device)
-    noise = _rrelu_noise(like, positive, params)
+    noise = _rrelu_noise(spec, like, positive, params)
     return (g * noise if torch.is_grad_enabled() else noise.mul_(g)).to(g.dtype)
 
 
@@ -73,7 +75,7 @@ def _forward(spec, x, weight, params, inplace):
     if spec.stochastic(params):
         work = _work(x.dtype)
         xw = x if x.dtype == work else x.to(work)
-        noise = _rrelu_noise(xw, xw > 0, params)
+        noise = _rrelu_noise(spec, xw, xw > 0, params)
         if inplace and xw is x:
             return x.mul_(noise), noise
         y = xw * noise
@@ -118,7 +120,7 @@ def _from_bits(spec, g, mask, params):
     mask as 0.0/1.0; while a graph is built (double backward), the core's ``mask_derivative``.
     """
     if spec.stochastic(params):
-        return _rrelu_training_backward(g, mask, params)
+        return _rrelu_training_backward(spec, g, mask, params)
     if torch.is_grad_enabled():
         like = torch.empty(mask.shape, dtype=_work(g.dtype), device=g.device)
         return (g * spec.mask_derivative(mask, like, XP, **params)).to(g.dtype)
@@ -150,7 +152,7 @@ class Rectify(torch.autograd.Function):
         elif keep == "bits":
             gx = _from_bits(spec, g, _bits.unpack(kept, ctx.shape), params)
         elif spec.stochastic(params):
-            gx = _rrelu_training_backward(g, kept > 0, params)
+            gx = _rrelu_training_backward(spec, g, kept > 0, params)
         else:
             native = (FROM_OUTPUT if keep == "output" else FROM_INPUT).get(spec.family)
             if native is None or torch.is_grad_enabled():  # grad enabled: create_graph=True

@@ -32,6 +32,7 @@ import inspect
 import torch
 
 from .. import _spec as registry
+from .._random import check_stream_seed, stream_seed
 from .._spec import finite_number, integer
 from . import _spelling
 from ._conventions import implicit_dim
@@ -40,7 +41,6 @@ from ._rectify import check, rectify
 #: Layout options of a learned parameter (binding-level, like torch.nn.PReLU's), and where its
 #: tensor is made (torch's factory arguments).
 _LAYOUT = {"num_parameters": 1, "axis": 1, "device": None, "dtype": None}
-_MIX = 0x9E3779B97F4A7C15
 #: The state_dict key of a seeded module's place in its random stream.
 _POSITION = "position"
 #: How many first runs without grad (reentrant checkpoint's) a seeded module remembers.
@@ -61,8 +61,8 @@ def _options(spec) -> dict:
     if learned is not None:
         options |= {"num_parameters": _LAYOUT["num_parameters"], "init": learned.init}
         options |= {k: v for k, v in _LAYOUT.items() if k != "num_parameters"}
-    if any(p.name == "seed" for p in spec.params):
-        options["seed"] = None
+    if spec.draws is not None:  # the seed of the module's stream of calls (see _params)
+        options[spec.draws.seed] = None
     return options
 
 
@@ -107,9 +107,10 @@ class Activation(torch.nn.Module):
         if learned is not None:
             checked[learned.name] = given["init"]
             _check_layout(spec, given["num_parameters"], given["axis"], given["init"])
-        if given.get("seed") is not None and integer(given["seed"]) is not None:
-            seed = given["seed"]
-            raise TypeError(f"rectifiers.torch.{spec.name}: seed must be an int or None. Received: {seed=!r}")
+        seed = None if spec.draws is None else spec.draws.seed
+        if seed is not None and (problem := check_stream_seed(given[seed])) is not None:
+            where = f"rectifiers.torch.{spec.name}"
+            raise type(problem)(f"{where}: {seed} {problem}. Received: {seed}={given[seed]!r}")
         check(spec, checked, memory=memory, inplace=inplace)  # the core's checks, and the binding's
         self.name, self.options, self.memory, self.inplace = spec.name, given, memory, inplace
         if learned is not None:
@@ -117,7 +118,7 @@ class Activation(torch.nn.Module):
             self.weight = torch.nn.Parameter(
                 torch.full((given["num_parameters"],), float(given["init"]), **factory)
             )
-        if given.get("seed") is not None:
+        if seed is not None and given[seed] is not None:
             self._position, self._replays = 0, collections.deque(maxlen=_REPLAYS)
             self.register_state_dict_post_hook(_save_position)
             self.register_load_state_dict_pre_hook(_load_position)
@@ -134,10 +135,11 @@ class Activation(torch.nn.Module):
             params[learned.name] = self._slopes(x)
         if params.get(_IMPLICIT, 0) is None:  # torch's Softmax(dim=None)
             params[_IMPLICIT] = implicit_dim(x.dim(), stacklevel=_STACKLEVEL)
-        if "seed" in params:
-            params["training"] = self.training
-            if self.training and params["seed"] is not None and not torch.compiler.is_compiling():
-                params["seed"] = (params["seed"] * _MIX + self._next_position()) % 2**63
+        draws = self._spec.draws
+        if draws is not None:
+            params[draws.mode] = self.training
+            if self.training and params[draws.seed] is not None and not torch.compiler.is_compiling():
+                params[draws.seed] = stream_seed(params[draws.seed], self._next_position())
         return params
 
     def _next_position(self) -> int:

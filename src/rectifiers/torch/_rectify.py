@@ -84,7 +84,7 @@ def _all_positive(weight) -> bool:
 
 
 def _keep(spec, params, weight, memory, inplace):
-    if spec.stochastic(params) and params["seed"] is None:
+    if spec.stochastic(params) and params[spec.draws.seed] is None:
         return "noise"
     if memory == "bits":
         return "bits"
@@ -167,7 +167,7 @@ def rectify(spec, x, params: dict, *, memory="auto", inplace=False, resolved=Fal
         return _differentiable(spec, x, weight, params, inplace)
     backward = not torch.jit.is_tracing() and _needs_grad(x, weight)
     if spec.stochastic(params):
-        params["seed"] = _call_seed(params["seed"], x, replay=backward)
+        params[spec.draws.seed] = _call_seed(params[spec.draws.seed], x, replay=backward)
     if not backward:  # the forward alone
         return _forward(spec, x, weight, params, inplace)[0]
     keep = _keep(spec, params, weight, memory, inplace)

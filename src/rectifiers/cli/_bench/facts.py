@@ -23,6 +23,8 @@ class Facts:
     numpy: Callable | None = None  # x -> f(x), NumPy written the obvious way
     numpy_derivative: Callable | None = None  # x -> f'(x), likewise
     slope: float | None = None  # f(x) = x for x > 0, slope * x for x <= 0; None: no such slope
+    family: str | None = None  # the spec's kernel family: which peer function computes it
+    constants: tuple | None = None  # the elu family's (alpha, scale, scale * alpha)
 
 
 def _leaky(slope) -> Facts:
@@ -62,7 +64,10 @@ FACTS: dict[str, Callable] = {
 
 
 def facts(name: str, params: dict) -> Facts:
-    """What is known about ``name`` with ``params``; nothing (``Facts()``) for a family not listed."""
+    """What is known about ``name`` with ``params``; only its family (``None`` included) for a
+    family not listed."""
     spec = get(name)
     make = FACTS.get(spec.family)
-    return make(spec, params) if make is not None else Facts()
+    known = make(spec, params) if make is not None else Facts()
+    constants = spec.exp_constants(params) if spec.exp_constants is not None else None
+    return dataclasses.replace(known, family=spec.family, constants=constants)

@@ -9,15 +9,17 @@ def cases(s: Subject) -> list[Case]:
     import jax
     import jax.numpy as jnp
 
-    alpha = s.params.get("alpha")
-    table = {
+    table = {  # by the spec's family
         "relu": jax.nn.relu,
         "relu6": jax.nn.relu6,
-        "elu": lambda v: jax.nn.elu(v, alpha),
-        "selu": jax.nn.selu,
         "sigmoid": jax.nn.sigmoid,
         "tanh": jnp.tanh,
     }
+    if s.facts.constants is not None:  # jax.nn.selu is scale * jax.nn.elu(x, alpha), written so
+        alpha, scale, _ = s.facts.constants
+        table["elu"] = (
+            (lambda v: jax.nn.elu(v, alpha)) if scale == 1 else (lambda v: scale * jax.nn.elu(v, alpha))
+        )
     function = counterpart("jax", table, lambda a: lambda v: jax.nn.leaky_relu(v, a), s)
     if s.kind == "derivative":
         function = jax.grad(lambda v, f=function: f(v).sum())

@@ -41,17 +41,19 @@ class Case:
 def counterpart(peer: str, table: dict, leaky: Callable, s: Subject):
     """The peer's counterpart of the subject, or ``ValueError`` saying why there is none.
 
-    ``table[name]`` where the peer lists the activation; else, where the facts say it is x
-    above 0 and ``a * x`` below with one slope ``a`` (leaky_relu, prelu with a scalar, rrelu out
-    of training), ``leaky(a)``: the peer's leaky ReLU. A ``None`` entry is a counterpart that
-    cannot take these parameters (``tf.nn.elu`` has no alpha).
+    ``table[family]`` where the peer has a function of the subject's kernel family (the spec's
+    ``family``: relu, relu6, elu with its ``exp_constants``, sigmoid, tanh); else, where the
+    facts say it is x above 0 and ``a * x`` below with one slope ``a`` (leaky_relu, prelu with a
+    scalar, rrelu out of training), ``leaky(a)``: the peer's leaky ReLU. A ``None`` entry is a
+    counterpart that cannot take these parameters (``tf.nn.elu`` has no alpha).
     """
-    if s.name not in table:
+    family = s.facts.family
+    if family not in table:
         if s.facts.slope is None:
             raise ValueError(f"{peer} has no counterpart of {s.name} with {s.params} (see cli/_bench/)")
         return leaky(s.facts.slope)
-    if table[s.name] is None:
+    if table[family] is None:
         raise ValueError(
             f"{peer}'s counterpart of {s.name} cannot take these parameters. Received: {s.params}"
         )
-    return table[s.name]
+    return table[family]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from rectifiers._constants import SELU_ALPHA, SELU_SCALE
 from rectifiers._dtypes import numpy_dtype
 
 from .subject import Case, Subject, counterpart
@@ -34,7 +33,6 @@ def _forward(s: Subject) -> list[Case]:
     wrap = _wrap(s.x)
     master, t = wrap(s.x), wrap(s.x.copy())
     work, out = wrap(s.x.copy()), wrap(np.empty_like(s.x))
-    alpha = s.params.get("alpha")
 
     def leaky(a):
         return (
@@ -43,22 +41,19 @@ def _forward(s: Subject) -> list[Case]:
             lambda: F.leaky_relu_(work, a),
         )
 
-    table = {
+    table = {  # by the spec's family
         "relu": (F.relu, lambda: torch.clamp_min(t, 0, out=out), lambda: torch.relu_(work)),
         "relu6": (F.relu6, lambda: torch.clamp(t, 0, 6, out=out), lambda: F.relu6(work, inplace=True)),
-        "elu": (
-            lambda v: F.elu(v, alpha),
-            lambda: torch._C._nn.elu(t, alpha, out=out),
-            lambda: F.elu_(work, alpha),
-        ),
-        "selu": (
-            F.selu,
-            lambda: torch._C._nn.elu(t, SELU_ALPHA, SELU_SCALE, out=out),
-            lambda: torch.selu_(work),
-        ),
         "sigmoid": (torch.sigmoid, lambda: torch.sigmoid(t, out=out), lambda: torch.sigmoid_(work)),
         "tanh": (torch.tanh, lambda: torch.tanh(t, out=out), lambda: torch.tanh_(work)),
     }
+    if s.facts.constants is not None:  # F.elu and F.selu are ATen's elu with (alpha, scale)
+        alpha, scale, _ = s.facts.constants
+        table["elu"] = (
+            lambda v: torch._C._nn.elu(v, alpha, scale),
+            lambda: torch._C._nn.elu(t, alpha, scale, out=out),
+            lambda: torch._C._nn.elu_(work, alpha, scale),
+        )
     allocating, with_out, in_place = counterpart("torch", table, leaky, s)
     return [
         Case("torch", lambda: allocating(t)),
@@ -74,15 +69,15 @@ def _backward(s: Subject) -> list[Case]:
     aten = torch.ops.aten
     wrap = _wrap(s.x)
     t, out, g = wrap(s.x.copy()), wrap(np.empty_like(s.x)), wrap(np.ones_like(s.x))
-    alpha = s.params.get("alpha")
-    table = {
+    table = {  # by the spec's family
         "relu": lambda **o: aten.threshold_backward.grad_input(g, t, 0, **o),
         "relu6": lambda **o: aten.hardtanh_backward.grad_input(g, t, 0.0, 6.0, **o),
-        "elu": lambda **o: aten.elu_backward.grad_input(g, alpha, 1, 1, False, t, **o),
-        "selu": lambda **o: aten.elu_backward.grad_input(g, SELU_ALPHA, SELU_SCALE, 1, False, t, **o),
         "sigmoid": lambda **o: aten.sigmoid_backward.grad_input(g, torch.sigmoid(t), **o),
         "tanh": lambda **o: aten.tanh_backward.grad_input(g, torch.tanh(t), **o),
     }
+    if s.facts.constants is not None:
+        alpha, scale, _ = s.facts.constants
+        table["elu"] = lambda **o: aten.elu_backward.grad_input(g, alpha, scale, 1, False, t, **o)
 
     def leaky(a):
         return lambda **o: aten.leaky_relu_backward.grad_input(g, t, a, False, **o)
