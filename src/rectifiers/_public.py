@@ -71,10 +71,10 @@ def render(activations=None) -> str:
 PATH = pathlib.Path(__file__).with_name("_api.py")
 
 
-def formatted(source: str) -> str:
-    """``source`` as ``ruff format`` writes it (the suite checks the committed file's format)."""
+def formatted(source: str, path: pathlib.Path = PATH) -> str:
+    """``source`` as ``ruff format`` writes it at ``path`` (the suite checks the committed file's format)."""
     done = subprocess.run(
-        [sys.executable, "-m", "ruff", "format", "--stdin-filename", str(PATH), "-"],
+        [sys.executable, "-m", "ruff", "format", "--stdin-filename", str(path), "-"],
         input=source,
         capture_output=True,
         text=True,
