@@ -23,19 +23,22 @@ from .._apply import evaluate
 from .._spec import get as spec_of, names
 
 aten = torch.ops.aten
+#: The same ATen kernels through torch's own Python bindings (what ``torch.nn.functional`` calls):
+#: about 1 µs less per call than through ``torch.ops.aten``'s overload packets.
+_nn = torch._C._nn
 
 
 def _threshold(x, inplace):
-    return torch.nn.functional.threshold(x, 0.0, 0.0, inplace=inplace)
+    return torch.threshold_(x, 0.0, 0.0) if inplace else torch.threshold(x, 0.0, 0.0)
 
 
 def _leaky(x, alpha, inplace):
-    return aten.leaky_relu_(x, alpha) if inplace else aten.leaky_relu(x, alpha)
+    return _nn.leaky_relu_(x, alpha) if inplace else _nn.leaky_relu(x, alpha)
 
 
 def _elu(spec, x, params, inplace):
     alpha, scale, _ = spec.exp_constants(params)
-    return aten.elu_(x, alpha, scale, 1.0) if inplace else aten.elu(x, alpha, scale, 1.0)
+    return _nn.elu_(x, alpha, scale, 1.0) if inplace else _nn.elu(x, alpha, scale, 1.0)
 
 
 def _leaky_forward(spec, x, w, p, inplace):
