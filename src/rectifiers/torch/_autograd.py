@@ -29,7 +29,7 @@ from .._dtypes import working_dtype
 from .._namespace import as_array
 from .._random import uniform
 from . import _bits
-from ._kernels import EXACT_ON_CPU, FORWARD, FROM_INPUT, FROM_OUTPUT, NATIVE, aten
+from ._kernels import EXACT_ON_CPU, FORWARD, FROM_INPUT, FROM_OUTPUT, NATIVE, aten, pack_mask, unpack_backward
 
 XP, _ = as_array(torch.empty(0))
 
@@ -69,13 +69,13 @@ _PLANS: dict = {}
 _PLAN_LIMIT = 64
 
 
-def _plan(spec, params):
-    key = (spec.name, *((k, type(v), repr(v)) for k, v in params.items()))  # -0.0 is not 0.0
+def _plan(spec, params, kind="forward"):
+    key = (spec.name, kind, *((k, type(v), repr(v)) for k, v in params.items()))  # -0.0 is not 0.0
     plan = _PLANS.get(key, _PLANS)
     if plan is _PLANS:
         if len(_PLANS) >= _PLAN_LIMIT:
             _PLANS.clear()
-        plan = _PLANS[key] = prepared(spec, "forward", params, np.float32)
+        plan = _PLANS[key] = prepared(spec, kind, params, np.float32)
     return plan
 
 
@@ -142,7 +142,11 @@ def _core_backward(spec, g, t, weight, params, from_output):
         positive = t > 0
         return torch.where(positive, g, weight * g), torch.where(positive, torch.zeros_like(t), t * g)
     if _numpy_view(t) and not from_output and not torch.is_grad_enabled():
-        return g * torch.from_numpy(derivative_of(spec, t.detach().numpy(), params)), None
+        view = t.detach().numpy()
+        plan = _plan(spec, params, "derivative")
+        d = plan(view) if plan is not None else None
+        d = derivative_of(spec, view, params) if d is None else d
+        return torch.from_numpy(d).mul_(g), None  # d is ours: g * d in its memory
     derivative = spec.output_derivative if from_output else spec.derivative
     work = _work(t.dtype, wide=spec.rounds_once)  # elu, selu: float64, rounded once
     return (g * derivative(t.to(work), XP, **params)).to(g.dtype), None
@@ -172,7 +176,8 @@ class Rectify(torch.autograd.Function):
     @staticmethod
     def forward(ctx, x, weight, spec, items, keep, inplace):
         params = dict(items)
-        mask = spec.mask(x, XP) if keep == "bits" else None
+        packed = pack_mask(spec, x) if keep == "bits" else None  # before an in-place forward
+        mask = spec.mask(x, XP) if keep == "bits" and packed is None else None
         y, noise = _forward(spec, x, weight, params, inplace)
         if inplace:
             ctx.mark_dirty(x)
@@ -181,7 +186,7 @@ class Rectify(torch.autograd.Function):
         elif keep == "input":
             kept = x
         else:
-            kept = _bits.pack(mask) if keep == "bits" else noise
+            kept = (packed if packed is not None else _bits.pack(mask)) if keep == "bits" else noise
         ctx.spec, ctx.params, ctx.keep, ctx.shape = spec, params, keep, x.shape
         ctx.save_for_backward(kept, weight)
         return y
@@ -194,7 +199,10 @@ class Rectify(torch.autograd.Function):
         if keep == "noise":
             gx = (g * kept).to(g.dtype)
         elif keep == "bits":
-            gx = _from_bits(spec, g, _bits.unpack(kept, ctx.shape), params)
+            fused = not spec.stochastic(params) and not torch.is_grad_enabled()
+            gx = unpack_backward(g, kept, spec.off_mask(params)) if fused else None
+            if gx is None:
+                gx = _from_bits(spec, g, _bits.unpack(kept, ctx.shape), params)
         elif spec.stochastic(params):
             gx = _rrelu_training_backward(g, kept > 0, params)
         else:
