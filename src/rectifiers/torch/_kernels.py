@@ -46,9 +46,18 @@ def _elu(spec, x, params, inplace):
 
 def _leaky_forward(spec, x, w, p, inplace):
     if w is not None:  # a learned slope: torch.where, not aten._prelu_kernel (private, torch.export keeps it)
+        if _eager_tensors(x, w):  # the same op in one pass (x > 0 ? x : w * x), where nothing records it
+            return torch._prelu_kernel(x, w)
         return torch.where(x > 0, x, w * x)
     # the stochastic case (rrelu in training) draws its slopes in the autograd function
     return _leaky(x, spec.single_slope(p), inplace)
+
+
+def _eager_tensors(*tensors) -> bool:
+    """Plain tensors in eager mode: no tracer, compiler or exporter records the ops run on them."""
+    if torch.compiler.is_compiling() or torch._C._get_tracing_state() is not None:
+        return False
+    return all(type(t) in (torch.Tensor, torch.nn.Parameter) for t in tensors)
 
 
 FORWARD = {
@@ -81,15 +90,9 @@ MASK_WINDOW = {"relu": (0.0, math.nan), "relu6": (0.0, 6.0), "leaky": (0.0, math
 def native_ready(*tensors) -> bool:
     """Whether the compiled kernels may run on the tensors' memory: plain contiguous CPU float32
     tensors, in eager mode (not compiled, traced, fake or meta)."""
-    if _native is None or torch.compiler.is_compiling() or torch._C._get_tracing_state() is not None:
+    if _native is None or not _eager_tensors(*tensors):
         return False
-    return all(
-        type(t) in (torch.Tensor, torch.nn.Parameter)
-        and t.dtype == torch.float32
-        and t.is_cpu
-        and t.is_contiguous()
-        for t in tensors
-    )
+    return all(t.dtype == torch.float32 and t.is_cpu and t.is_contiguous() for t in tensors)
 
 
 def _view(t):

@@ -81,15 +81,17 @@ def _call_seed(seed, x, replay: bool):
     return int(seed)
 
 
-def _weight(spec, x, params):
-    """prelu's slope as a tensor of ``x``'s dtype that broadcasts against ``x`` (others: None)."""
+def _weight(spec, x, params, checked=False):
+    """prelu's slope as a tensor of ``x``'s dtype that broadcasts against ``x`` (others: None);
+    ``checked``: its shape was checked against ``x`` already (a module's ``_slopes``)."""
     learned = spec.learned
     if not learned:
         return None
     alpha = params.pop(learned[0])
     if not isinstance(alpha, torch.Tensor):
         return torch.tensor(alpha, dtype=x.dtype, device=x.device)
-    if alpha.dtype == torch.bool or alpha.is_complex() or not _broadcasts_into(alpha.shape, x.shape):
+    fits = checked or _broadcasts_into(alpha.shape, x.shape)
+    if alpha.dtype == torch.bool or alpha.is_complex() or not fits:
         _slope_array(x, XP, alpha.detach())  # the core's message; shapes and dtypes only, no values
     return alpha if alpha.dtype == x.dtype else alpha.to(x.dtype)
 
@@ -179,7 +181,7 @@ def rectify(spec, x, params: dict, *, memory="auto", inplace=False, resolved=Fal
         return core_forward(spec, x, params, inplace)
     if native is not None:
         return native(spec, x, params, inplace)
-    weight = _weight(spec, x, params)
+    weight = _weight(spec, x, params, checked=resolved)
     if _transformed(x):
         return _differentiable(spec, x, weight, params, inplace)
     backward = not torch.jit.is_tracing() and _needs_grad(x, weight)
