@@ -102,13 +102,16 @@ def core_over_native(spec, x, params, inplace, plan):
     a NumPy view (``plan``: ``_plan(spec, params)``), where autograd's saved output sees them too.
     """
     view = x.detach().numpy()
-    if inplace:
+    core = None
+    if inplace:  # computed before x is overwritten
         core = plan(view)
-        y = NATIVE[spec.family](spec, x, params, True)
-        y.detach().numpy()[...] = core
-        return y
-    y = NATIVE[spec.family](spec, x, params, False)
-    plan(view, y.detach().numpy())
+        core = evaluate(spec, view, params) if core is None else core
+    y = NATIVE[spec.family](spec, x, params, inplace)
+    out = y.detach().numpy()
+    if core is None and plan(view, out) is None:  # out of place: straight into y's memory
+        core = evaluate(spec, view, params)
+    if core is not None:
+        out[...] = core
     return y
 
 

@@ -216,7 +216,8 @@ class Fixed:
         self.spec, self.params, self.memory, self.inplace = spec, params, memory, inplace
         self.items = tuple(params.items())
         self.native = NATIVE.get(spec.family)
-        self.plan = _plan(spec, params) if spec.name in _EXACT else None  # sigmoid, tanh, selu
+        self.core = spec.name in _EXACT  # sigmoid, tanh, selu: the core's kernels on CPU float32
+        self.plan = _plan(spec, params) if self.core else None
         self.keep = "output" if self.native is not None else _keep(spec, dict(params), None, memory, inplace)
 
     def __call__(self, x):
@@ -225,10 +226,10 @@ class Fixed:
             return rectify(self.spec, x, params, memory=self.memory, inplace=self.inplace, resolved=True)
         spec, params, inplace = self.spec, self.params, self.inplace
         grad = x.requires_grad and torch.is_grad_enabled()
-        if self.plan is not None and x.dtype == torch.float32 and x.is_cpu:  # the core's bits
+        if self.core and x.dtype == torch.float32 and x.is_cpu:  # the core's bits
             if not grad:
                 return core_forward(spec, x, params, inplace, self.plan)
-            if self.native is not None and x.numel() < SMALL and x.is_contiguous():
+            if self.native is not None and self.plan is not None and x.numel() < SMALL and x.is_contiguous():
                 return core_over_native(spec, x, params, inplace, self.plan)
             return apply_eager(x, None, spec, self.items, self.keep, inplace)
         if self.native is not None:
