@@ -87,10 +87,15 @@ def _relu6_from_output(g, y):
 MASK_WINDOW = {"relu": (0.0, math.nan), "relu6": (0.0, 6.0), "leaky": (0.0, math.nan)}
 
 
+#: Whether the extension has the fused backward kernels (an extension built from older sources
+#: lacks them: then the ATen passes run).
+_FUSED = _native is not None and hasattr(_native, "unpack_backward")
+
+
 def native_ready(*tensors) -> bool:
     """Whether the compiled kernels may run on the tensors' memory: plain contiguous CPU float32
     tensors, in eager mode (not compiled, traced, fake or meta)."""
-    if _native is None or not _eager_tensors(*tensors):
+    if not _FUSED or not _eager_tensors(*tensors):
         return False
     return all(t.dtype == torch.float32 and t.is_cpu and t.is_contiguous() for t in tensors)
 
