@@ -70,7 +70,9 @@ _PLAN_LIMIT = 64
 
 
 def _plan(spec, params, kind="forward"):
-    key = (spec.name, kind, *((k, type(v), repr(v)) for k, v in params.items()))  # -0.0 is not 0.0
+    key = (spec.name, kind)
+    if params:  # (sigmoid, tanh and selu have none)
+        key += tuple((k, type(v), repr(v)) for k, v in params.items())  # -0.0 is not 0.0
     plan = _PLANS.get(key, _PLANS)
     if plan is _PLANS:
         if len(_PLANS) >= _PLAN_LIMIT:
