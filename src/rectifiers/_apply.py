@@ -14,7 +14,18 @@ import numpy as np
 
 from . import _fast
 from ._dtypes import cast_parameter, check_real, float_dtype_for, is_integer, working_dtype
-from ._namespace import as_array, as_result, device, library, name_scope, quiet_floating_point, unmask
+from ._namespace import (
+    _NUMPY,
+    as_array,
+    as_result,
+    device,
+    from_numpy_view,
+    library,
+    name_scope,
+    numpy_view,
+    quiet_floating_point,
+    unmask,
+)
 from ._spec import REGISTRY, REQUIRED, ActivationSpec, call_name, get
 
 
@@ -74,12 +85,21 @@ def _cast_parameters(spec: ActivationSpec, resolved: dict, work, x_dtype) -> dic
     return resolved
 
 
+def _plain(params: dict) -> bool:
+    """Whether every parameter is a Python number, bool, str or None (no tensor of slopes)."""
+    return all(type(v) in (int, float, bool, str, type(None)) for v in params.values())
+
+
 def _run(spec: ActivationSpec, kind: str, x, params: dict, name, keep_integers: bool, out=None, fast=True):
     math = spec.forward if kind == "forward" else spec.derivative
     x, mask = (x, None) if type(x) is np.ndarray else _masked(spec, x, out)
     if mask is not None:
         y = _run(spec, kind, x, params, name, keep_integers, fast=fast)
         return np.ma.masked_array(y, mask=mask.copy())
+    view = numpy_view(x) if fast and out is None and spec.elementwise and _plain(params) else None
+    if view is not None and not spec.stochastic(spec.resolve(**params)):  # (random draws: torch's own)
+        # a CPU torch tensor: the NumPy fast path on its memory, the NumPy reference's bits
+        return from_numpy_view(x, _run(spec, kind, view, params, name, keep_integers, fast=fast))
     xp, x = as_array(x)
     dtype = check_real(x, spec.name)
     resolved = spec.resolve(**params)
@@ -109,6 +129,18 @@ def _run(spec: ActivationSpec, kind: str, x, params: dict, name, keep_integers: 
         return as_result(xp, y)
     out[...] = y
     return out
+
+
+def prepared(spec: ActivationSpec, kind: str, params: dict, dtype):
+    """``_fast.plan`` for C-contiguous NumPy arrays of ``dtype`` (float32 or float64): ``run(x)``
+    gives ``evaluate``'s (or ``derivative_of``'s) bits, the parameters resolved and cast once here.
+    ``None`` where the fast path does not take these parameters."""
+    dtype = np.dtype(dtype)
+    resolved = spec.resolve(**params)
+    work = working_dtype(_NUMPY, dtype, wide=spec.rounds_once)
+    resolved = _cast_parameters(spec, resolved, lambda: work, dtype)
+    math = spec.forward if kind == "forward" else spec.derivative
+    return _fast.plan(spec, kind, math, _NUMPY, resolved, dtype)
 
 
 def evaluate(spec: ActivationSpec, x, params: dict, name=None, out=None, *, fast=True):

@@ -63,6 +63,37 @@ def as_array(x):
 _NUMPY = array_api_compat.array_namespace(np.empty(0))
 
 
+def numpy_view(x):
+    """A NumPy array over the memory of ``x`` where ``x`` is a plain float32 CPU torch tensor
+    whose result needs no autograd graph, else ``None``.
+
+    There the core runs its NumPy fast path (compiled kernels) on the tensor's memory, no copy:
+    the bits its NumPy reference gives (the float64 math rounded once to float32, as its torch
+    ops compute it), many times faster than its float64 torch ops. float64 stays on torch's ops:
+    there torch's and NumPy's exp differ in the last bit, and nothing rounds that away. Not a
+    subclass (FakeTensor, functorch wrappers under a transform), not under torch.compile,
+    torch.jit.trace or forward-mode AD, not a tensor with the conj or neg bit: those keep the
+    torch ops, which autograd and the tracers see.
+    """
+    torch = sys.modules.get("torch")
+    if torch is None or type(x) is not torch.Tensor or not x.is_cpu:
+        return None
+    if x.dtype != torch.float32 or x.is_conj() or x.is_neg():
+        return None
+    if x.requires_grad and torch.is_grad_enabled():
+        return None
+    if torch.compiler.is_compiling() or torch._C._get_tracing_state() is not None:
+        return None
+    if torch._C._are_functorch_transforms_active() or torch.autograd.forward_ad._current_level >= 0:
+        return None
+    return x.detach().numpy()
+
+
+def from_numpy_view(like, y):
+    """The NumPy result ``y`` of a call on ``numpy_view(like)`` as a tensor (no copy)."""
+    return sys.modules["torch"].from_numpy(np.asarray(y))
+
+
 def unmask(x):
     """``(data, mask)`` of a NumPy masked array (its data as a plain array), else ``(x, None)``."""
     if isinstance(x, np.ma.MaskedArray):

@@ -12,7 +12,7 @@ the reference's to the bit in every layout, byte order and thread (``tests/test_
 array([0., 2.])
 """
 
-from ._dispatch import apply as numpy_apply
+from ._dispatch import apply as numpy_apply, plan
 from ._parallel import get_threads, set_threads, threads
 
-__all__ = ["get_threads", "numpy_apply", "set_threads", "threads"]
+__all__ = ["get_threads", "numpy_apply", "plan", "set_threads", "threads"]

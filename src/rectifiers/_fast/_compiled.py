@@ -100,10 +100,11 @@ def _exp_family(spec, kind: str, dtype: np.dtype, params: dict, stream: bool, re
             yb[uncertain] = reference(yb[uncertain])
 
     def compiled(xb, yb, scratch):
-        index = np.empty(_CAPACITY, np.int64)
+        index = np.empty(min(_CAPACITY, xb.shape[0]), np.int64)  # a small call: room for every lane
         count = run(op, xb, yb, a, b, stream, index)
-        if count <= _CAPACITY:
-            settle(xb, yb, index, count)
+        if count <= index.shape[0]:
+            if count:
+                settle(xb, yb, index, count)
             return
         with np.errstate(all="ignore"):
             for start in range(0, xb.shape[0], _parallel.BLOCK):

@@ -216,3 +216,53 @@ def apply(spec, kind: str, math, xp, x, params: dict, result, out=None):
         _parallel.run(kernel, xc.reshape(-1), yc.reshape(-1), cost=cost)
     np.copyto(target, yc)
     return target if out is None else out
+
+
+def plan(spec, kind: str, math, xp, params: dict, dtype):
+    """``run(x)``: ``apply`` for one (activation, kind, parameters, dtype), chosen once and kept.
+
+    For callers that apply the same activation again and again (a torch module), where choosing
+    the kernel again each call would cost more than computing 64 elements. ``run`` takes a
+    C-contiguous, aligned, native-order ``dtype`` array (anything else: ``None``, use ``apply``)
+    and returns a new array of ``dtype`` (or writes into ``out``, C-contiguous, not overlapping
+    ``x``), the same bits as ``apply``'s. ``params`` are resolved and
+    cast as ``apply`` takes them; ``dtype`` is float32 or float64 (the result dtype is ``dtype``).
+    Returns ``None`` where ``apply`` has no fast path for these parameters.
+    """
+    dtype = np.dtype(dtype)
+    if dtype not in (np.float32, np.float64) or not _blockwise(spec, params):
+        return None
+    chosen = {}  # (kernel, cost), once per stream setting
+
+    def kernel(stream_bytes: bool):
+        if stream_bytes not in chosen:  # asked once per setting
+            size = _compiled.STREAM_MIN_BYTES // dtype.itemsize if stream_bytes else 0
+            chosen[stream_bytes] = _choose(spec, kind, math, xp, dtype, size, params, dtype, aliased=False)
+        return chosen[stream_bytes]
+
+    def run(x: np.ndarray, out=None):
+        if type(x) is not np.ndarray or x.dtype != dtype:
+            return None
+        flags = x.flags
+        if not (flags.c_contiguous and flags.aligned):
+            return None
+        if out is None:
+            y = np.empty_like(x)
+        elif (
+            type(out) is np.ndarray and (out.dtype, out.shape) == (dtype, x.shape) and out.flags.c_contiguous
+        ):
+            y = out  # written over; it must not overlap x (the caller's promise)
+        else:
+            return None
+        compiled, cost = kernel(x.nbytes >= _compiled.STREAM_MIN_BYTES)
+        flat_x, flat_y = (x, y) if x.ndim == 1 else (x.reshape(-1), y.reshape(-1))
+        if not getattr(compiled, "whole", False):
+            with quiet_floating_point(xp):
+                _parallel.run(compiled, flat_x, flat_y, cost=cost)
+        elif x.size * cost < 2 * _parallel.PARALLEL_MIN:  # one thread: no need to ask how many
+            compiled(flat_x, flat_y, None)
+        else:
+            _parallel.run(compiled, flat_x, flat_y, cost=cost)
+        return y
+
+    return run if kernel(False) is not None else None

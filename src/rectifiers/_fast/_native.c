@@ -461,11 +461,161 @@ static PyObject *run(PyObject *self, PyObject *args) {
     return result;
 }
 
+/* ---- backward passes of the torch binding, float32, one pass each ----
+ *
+ *   window(g, t, out, lo, hi, slope)         out = lo < t < hi ? g : g * slope
+ *   pack(x, packed, lo, hi)                  bit i % 8 of byte i / 8 = lo < x < hi
+ *   unpack_backward(g, packed, out, slope)   out = bit i ? g : g * slope
+ *
+ * "lo < t < hi" with hi NaN means "lo < t" (t = +inf too). NaN is inside no window (the kink
+ * rule: NaN is not > 0), and g * slope is one rounding (so
+ * g * 0 keeps g's sign and gives NaN for an infinite g), as ATen's leaky_relu_backward computes
+ * it: relu6's backward from its output is window(g, y, out, 0, 6, 0), two leaky_relu_backward
+ * passes in one; the bit-mask mode packs the spec's mask of x and differentiates from it. The
+ * packed tail's unused bits are 0.
+ */
+static inline int inside(float v, float lo, float hi) { return (v > lo) & !(v >= hi); } /* hi NaN: no bound */
+
+static void window_scalar(const float *g, const float *t, float *out, size_t n, float lo, float hi, float slope) {
+    for (size_t i = 0; i < n; i++) out[i] = inside(t[i], lo, hi) ? g[i] : g[i] * slope;
+}
+
+static void pack_scalar(const float *x, uint8_t *packed, size_t n, float lo, float hi) {
+    for (size_t j = 0; j < (n + 7) / 8; j++) {
+        unsigned byte = 0;
+        for (size_t k = 0; k < 8 && 8 * j + k < n; k++) byte |= (unsigned)inside(x[8 * j + k], lo, hi) << k;
+        packed[j] = (uint8_t)byte;
+    }
+}
+
+static void unpack_scalar(const float *g, const uint8_t *packed, float *out, size_t n, float slope) {
+    for (size_t i = 0; i < n; i++) out[i] = (packed[i >> 3] >> (i & 7) & 1) ? g[i] : g[i] * slope;
+}
+
+#if HAVE_AVX2_BUILD
+AVX2 static void window_avx2(const float *g, const float *t, float *out, size_t n, float lo, float hi, float slope) {
+    const __m256 l = _mm256_set1_ps(lo), h = _mm256_set1_ps(hi), s = _mm256_set1_ps(slope);
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const __m256 v = _mm256_loadu_ps(t + i), gv = _mm256_loadu_ps(g + i);
+        const __m256 in = _mm256_and_ps(_mm256_cmp_ps(v, l, _CMP_GT_OQ), _mm256_cmp_ps(v, h, _CMP_NGE_UQ));
+        _mm256_storeu_ps(out + i, _mm256_blendv_ps(_mm256_mul_ps(gv, s), gv, in));
+    }
+    window_scalar(g + i, t + i, out + i, n - i, lo, hi, slope);
+}
+
+AVX2 static void pack_avx2(const float *x, uint8_t *packed, size_t n, float lo, float hi) {
+    const __m256 l = _mm256_set1_ps(lo), h = _mm256_set1_ps(hi);
+    size_t j = 0;
+    for (; 8 * j + 8 <= n; j++) {
+        const __m256 v = _mm256_loadu_ps(x + 8 * j);
+        packed[j] = (uint8_t)_mm256_movemask_ps(
+            _mm256_and_ps(_mm256_cmp_ps(v, l, _CMP_GT_OQ), _mm256_cmp_ps(v, h, _CMP_NGE_UQ)));
+    }
+    pack_scalar(x + 8 * j, packed + j, n - 8 * j, lo, hi);
+}
+
+AVX2 static void unpack_avx2(const float *g, const uint8_t *packed, float *out, size_t n, float slope) {
+    const __m256i bits = _mm256_setr_epi32(1, 2, 4, 8, 16, 32, 64, 128);
+    const __m256 s = _mm256_set1_ps(slope);
+    size_t j = 0;
+    for (; 8 * j + 8 <= n; j++) {
+        const __m256i b = _mm256_and_si256(_mm256_set1_epi32(packed[j]), bits);
+        const __m256 on = _mm256_castsi256_ps(_mm256_cmpeq_epi32(b, bits));
+        const __m256 gv = _mm256_loadu_ps(g + 8 * j);
+        _mm256_storeu_ps(out + 8 * j, _mm256_blendv_ps(_mm256_mul_ps(gv, s), gv, on));
+    }
+    unpack_scalar(g + 8 * j, packed + j, out + 8 * j, n - 8 * j, slope);
+}
+#endif
+
+/* Each float32 buffer's length in elements; -1 (with the error set) unless they agree. */
+static Py_ssize_t float32_length(Py_buffer **buffers, int count) {
+    for (int k = 0; k < count; k++) {
+        if (buffers[k]->len % 4 || ((uintptr_t)buffers[k]->buf & 3) || buffers[k]->len != buffers[0]->len) {
+            PyErr_SetString(PyExc_ValueError,
+                             "rectifiers._native: float32 buffers of one length, 4-byte aligned, are needed");
+            return -1;
+        }
+    }
+    return buffers[0]->len / 4;
+}
+
+static PyObject *window(PyObject *self, PyObject *args) {
+    Py_buffer g, t, out;
+    float lo, hi, slope;
+    if (!PyArg_ParseTuple(args, "y*y*w*fff", &g, &t, &out, &lo, &hi, &slope)) return NULL;
+    Py_buffer *all[] = {&g, &t, &out};
+    const Py_ssize_t n = float32_length(all, 3);
+    if (n >= 0) {
+        Py_BEGIN_ALLOW_THREADS
+#if HAVE_AVX2_BUILD
+        if (has_avx2) window_avx2(g.buf, t.buf, out.buf, (size_t)n, lo, hi, slope);
+        else
+#endif
+            window_scalar(g.buf, t.buf, out.buf, (size_t)n, lo, hi, slope);
+        Py_END_ALLOW_THREADS
+    }
+    PyBuffer_Release(&g);
+    PyBuffer_Release(&t);
+    PyBuffer_Release(&out);
+    return n >= 0 ? Py_NewRef(Py_None) : NULL;
+}
+
+static PyObject *pack(PyObject *self, PyObject *args) {
+    Py_buffer x, packed;
+    float lo, hi;
+    if (!PyArg_ParseTuple(args, "y*w*ff", &x, &packed, &lo, &hi)) return NULL;
+    Py_buffer *all[] = {&x};
+    const Py_ssize_t n = float32_length(all, 1);
+    const int fits = n >= 0 && packed.len == (n + 7) / 8;
+    if (n >= 0 && !fits) PyErr_SetString(PyExc_ValueError, "rectifiers._native.pack: packed needs ceil(n / 8) bytes");
+    if (fits) {
+        Py_BEGIN_ALLOW_THREADS
+#if HAVE_AVX2_BUILD
+        if (has_avx2) pack_avx2(x.buf, packed.buf, (size_t)n, lo, hi);
+        else
+#endif
+            pack_scalar(x.buf, packed.buf, (size_t)n, lo, hi);
+        Py_END_ALLOW_THREADS
+    }
+    PyBuffer_Release(&x);
+    PyBuffer_Release(&packed);
+    return fits ? Py_NewRef(Py_None) : NULL;
+}
+
+static PyObject *unpack_backward(PyObject *self, PyObject *args) {
+    Py_buffer g, packed, out;
+    float slope;
+    if (!PyArg_ParseTuple(args, "y*y*w*f", &g, &packed, &out, &slope)) return NULL;
+    Py_buffer *all[] = {&g, &out};
+    const Py_ssize_t n = float32_length(all, 2);
+    const int fits = n >= 0 && packed.len == (n + 7) / 8;
+    if (n >= 0 && !fits) PyErr_SetString(PyExc_ValueError, "rectifiers._native.unpack_backward: packed needs ceil(n / 8) bytes");
+    if (fits) {
+        Py_BEGIN_ALLOW_THREADS
+#if HAVE_AVX2_BUILD
+        if (has_avx2) unpack_avx2(g.buf, packed.buf, out.buf, (size_t)n, slope);
+        else
+#endif
+            unpack_scalar(g.buf, packed.buf, out.buf, (size_t)n, slope);
+        Py_END_ALLOW_THREADS
+    }
+    PyBuffer_Release(&g);
+    PyBuffer_Release(&packed);
+    PyBuffer_Release(&out);
+    return fits ? Py_NewRef(Py_None) : NULL;
+}
+
 static PyMethodDef methods[] = {
     {"run", run, METH_VARARGS,
      "run(op, dtype, x, y, param, stream): y = op(x), x and y contiguous buffers of one length."},
     {"exp_family", exp_family, METH_VARARGS,
      "exp_family(op, x, y, a, b, stream, index) -> how many float32 lanes were uncertain; the first in index."},
+    {"window", window, METH_VARARGS, "window(g, t, out, lo, hi, slope): out = lo < t < hi ? g : g * slope (float32)."},
+    {"pack", pack, METH_VARARGS, "pack(x, packed, lo, hi): bit i of packed = lo < x[i] < hi (float32 x)."},
+    {"unpack_backward", unpack_backward, METH_VARARGS,
+     "unpack_backward(g, packed, out, slope): out = bit i ? g : g * slope (float32)."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -21,14 +21,15 @@ The backward is written with differentiable ops, so double backward (gradient pe
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 
-from .._apply import derivative_of, evaluate
+from .._apply import derivative_of, evaluate, prepared
 from .._dtypes import working_dtype
 from .._namespace import as_array
 from .._random import uniform
 from . import _bits
-from ._kernels import FORWARD, FROM_INPUT, FROM_OUTPUT, aten, exact_on_cpu
+from ._kernels import EXACT_ON_CPU, FORWARD, FROM_INPUT, FROM_OUTPUT, NATIVE, aten, pack_mask, unpack_backward
 
 XP, _ = as_array(torch.empty(0))
 
@@ -61,14 +62,61 @@ def _rrelu_training_backward(spec, g, positive, params):
 def exact_here(spec, x) -> bool:
     """Whether ``spec``'s forward runs on the core's compiled kernels on ``x``'s memory
     (``exact_on_cpu``; not while torch.jit.trace records ops)."""
-    return exact_on_cpu(spec) and _numpy_view(x) and not torch.jit.is_tracing()
+    return spec.name in EXACT_ON_CPU and _numpy_view(x) and not torch.jit.is_tracing()
 
 
-def core_forward(spec, x, params, inplace):
-    """The core's compiled kernels on a NumPy view of ``x`` (no copy): ``rectifiers.*``'s bits."""
-    y = torch.from_numpy(evaluate(spec, x.detach().numpy(), params))
+#: The core's kernel of each (activation, parameters) ``core_forward`` has run, chosen once
+#: (``rectifiers._apply.prepared``): choosing it again on every call cost more than 64 elements.
+_PLANS: dict = {}
+_PLAN_LIMIT = 64
+
+
+def _plan(spec, params, kind="forward"):
+    key = (spec.name, kind)
+    if params:  # (sigmoid, tanh and selu have none)
+        key += tuple((k, type(v), repr(v)) for k, v in params.items())  # -0.0 is not 0.0
+    plan = _PLANS.get(key, _PLANS)
+    if plan is _PLANS:
+        if len(_PLANS) >= _PLAN_LIMIT:
+            _PLANS.clear()
+        plan = _PLANS[key] = prepared(spec, kind, params, np.float32)
+    return plan
+
+
+def core_forward(spec, x, params, inplace, plan=None):
+    """The core's compiled kernels on a NumPy view of ``x`` (no copy): ``rectifiers.*``'s bits.
+    ``plan``: ``_plan(spec, params)``, where the caller keeps it."""
+    view = x.detach().numpy() if x.requires_grad else x.numpy()
+    plan = _plan(spec, params) if plan is None else plan
+    y = plan(view) if plan is not None else None
+    y = torch.from_numpy(evaluate(spec, view, params) if y is None else y)
     # in place through a copy: the core's out= aliasing its input gives wrong values (selu, sigmoid)
     return x.copy_(y) if inplace else y
+
+
+#: Below this many elements, sigmoid and tanh with grad take ``core_over_native``: the autograd
+#: function's own cost per call is then more than the extra pass of torch's op.
+SMALL = 1 << 14
+
+
+def core_over_native(spec, x, params, inplace, plan):
+    """sigmoid or tanh with grad, for a small contiguous CPU float32 ``x``: torch's own op, for its
+    autograd node (which keeps the output and differentiates it with the formula ``Rectify`` uses,
+    ``sigmoid_backward`` / ``tanh_backward``), with the core's bits written over its output through
+    a NumPy view (``plan``: ``_plan(spec, params)``), where autograd's saved output sees them too.
+    """
+    view = x.detach().numpy()
+    core = None
+    if inplace:  # computed before x is overwritten
+        core = plan(view)
+        core = evaluate(spec, view, params) if core is None else core
+    y = NATIVE[spec.family](spec, x, params, inplace)
+    out = y.detach().numpy()
+    if core is None and plan(view, out) is None:  # out of place: straight into y's memory
+        core = evaluate(spec, view, params)
+    if core is not None:
+        out[...] = core
+    return y
 
 
 def _forward(spec, x, weight, params, inplace):
@@ -101,7 +149,11 @@ def _core_backward(spec, g, t, weight, params, from_output):
         positive = t > 0
         return torch.where(positive, g, weight * g), torch.where(positive, torch.zeros_like(t), t * g)
     if _numpy_view(t) and not from_output and not torch.is_grad_enabled():
-        return g * torch.from_numpy(derivative_of(spec, t.detach().numpy(), params)), None
+        view = t.detach().numpy()
+        plan = _plan(spec, params, "derivative")
+        d = plan(view) if plan is not None else None
+        d = derivative_of(spec, view, params) if d is None else d
+        return torch.from_numpy(d).mul_(g), None  # d is ours: g * d in its memory
     derivative = spec.output_derivative if from_output else spec.derivative
     work = _work(t.dtype, wide=spec.rounds_once)  # elu, selu: float64, rounded once
     return (g * derivative(t.to(work), XP, **params)).to(g.dtype), None
@@ -111,7 +163,7 @@ def _numpy_view(t) -> bool:
     """Whether f'(t) may run on a NumPy view of ``t``: the core's compiled kernels give its bits
     (float32 elu, selu: float64 math, rounded once) several times faster than its torch ops."""
     plain = type(t) in (torch.Tensor, torch.nn.Parameter)  # not a FakeTensor or another subclass
-    return plain and t.dtype == torch.float32 and t.device.type == "cpu" and not torch.compiler.is_compiling()
+    return t.dtype == torch.float32 and plain and t.is_cpu and not torch.compiler.is_compiling()
 
 
 def _from_bits(spec, g, mask, params):
@@ -131,13 +183,17 @@ class Rectify(torch.autograd.Function):
     @staticmethod
     def forward(ctx, x, weight, spec, items, keep, inplace):
         params = dict(items)
-        mask = spec.mask(x, XP) if keep == "bits" else None
+        packed = pack_mask(spec, x) if keep == "bits" else None  # before an in-place forward
+        mask = spec.mask(x, XP) if keep == "bits" and packed is None else None
         y, noise = _forward(spec, x, weight, params, inplace)
         if inplace:
             ctx.mark_dirty(x)
-        kept = {"output": y, "input": x, "bits": None, "noise": noise}[keep]
-        if keep == "bits":
-            kept = _bits.pack(mask)
+        if keep == "output":
+            kept = y
+        elif keep == "input":
+            kept = x
+        else:
+            kept = (packed if packed is not None else _bits.pack(mask)) if keep == "bits" else noise
         ctx.spec, ctx.params, ctx.keep, ctx.shape = spec, params, keep, x.shape
         ctx.save_for_backward(kept, weight)
         return y
@@ -150,7 +206,10 @@ class Rectify(torch.autograd.Function):
         if keep == "noise":
             gx = (g * kept).to(g.dtype)
         elif keep == "bits":
-            gx = _from_bits(spec, g, _bits.unpack(kept, ctx.shape), params)
+            fused = not spec.stochastic(params) and not torch.is_grad_enabled()
+            gx = unpack_backward(g, kept, spec.off_mask(params)) if fused else None
+            if gx is None:
+                gx = _from_bits(spec, g, _bits.unpack(kept, ctx.shape), params)
         elif spec.stochastic(params):
             gx = _rrelu_training_backward(spec, g, kept > 0, params)
         else:
@@ -162,3 +221,9 @@ class Rectify(torch.autograd.Function):
         if weight is not None and ctx.needs_input_grad[1]:  # kept the input: see _rectify._keep
             gw = gw.sum_to_size(weight.shape)
         return gx, gw, None, None, None, None
+
+
+#: ``Rectify.apply`` without ``torch.autograd.Function.apply``'s Python wrapper (about 1.5 µs a
+#: call), which only unwraps torch.func's tensors: for eager calls outside every transform and
+#: outside torch.compile (``_rectify`` calls ``Rectify.apply`` there).
+apply_eager = super(torch.autograd.Function, Rectify).apply

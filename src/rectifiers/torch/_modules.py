@@ -36,7 +36,7 @@ from .._random import check_stream_seed, stream_seed
 from .._spec import finite_number, integer
 from . import _spelling
 from ._conventions import implicit_dim
-from ._rectify import check, rectify
+from ._rectify import Fixed, check, rectify
 
 #: Layout options of a learned parameter (binding-level, like torch.nn.PReLU's), and where its
 #: tensor is made (torch's factory arguments).
@@ -113,6 +113,12 @@ class Activation(torch.nn.Module):
             raise type(problem)(f"{where}: {seed} {problem}. Received: {seed}={given[seed]!r}")
         check(spec, checked, memory=memory, inplace=inplace)  # the core's checks, and the binding's
         self.name, self.options, self.memory, self.inplace = spec.name, given, memory, inplace
+        layout = {*_LAYOUT, "init"} if learned is not None else set()
+        #: The parameters every call passes, checked above; a learned slope, rrelu's training and
+        #: seed, and Softmax(dim=None)'s axis are added per call (``_params``).
+        self._base = {k: v for k, v in given.items() if k not in layout}
+        per_call = learned is not None or "seed" in given or self._base.get(_IMPLICIT, 0) is None
+        self._fixed = None if per_call else Fixed(spec, spec.resolve(**self._base), memory, inplace)
         if learned is not None:
             factory = {"device": given["device"], "dtype": given["dtype"]}
             self.weight = torch.nn.Parameter(
@@ -128,11 +134,9 @@ class Activation(torch.nn.Module):
         return registry.get(self.name)
 
     def _params(self, x) -> dict:
-        learned = _learned(self._spec)
-        layout = {*_LAYOUT, "init"} if learned is not None else set()
-        params = {k: v for k, v in self.options.items() if k not in layout}
-        if learned is not None:
-            params[learned.name] = self._slopes(x)
+        params = dict(self._base)
+        if "num_parameters" in self.options:  # a learned slope: the module's weight
+            params[_learned(self._spec).name] = self._slopes(x)
         if params.get(_IMPLICIT, 0) is None:  # torch's Softmax(dim=None)
             params[_IMPLICIT] = implicit_dim(x.dim(), stacklevel=_STACKLEVEL)
         draws = self._spec.draws
@@ -183,6 +187,9 @@ class Activation(torch.nn.Module):
         return getattr(self, option) if option in ("memory", "inplace") else self.options[option]
 
     def forward(self, x):
+        fixed = self._fixed
+        if fixed is not None and fixed.inplace is self.inplace and fixed.memory is self.memory:
+            return fixed(x)  # every parameter fixed, resolved at construction
         # the parameters were checked at construction; a per-call value is a tensor or training's bool
         return rectify(
             self._spec, x, self._params(x), memory=self.memory, inplace=self.inplace, resolved=True

@@ -11,10 +11,22 @@ import torch
 from torch._subclasses.fake_tensor import is_fake
 from torch.autograd import forward_ad
 
+from .. import _spec as registry
 from .._apply import evaluate
 from .._functional import _broadcasts_into, _slope_array
-from ._autograd import XP, Rectify, _forward, _work, core_forward, exact_here
-from ._kernels import NATIVE
+from ._autograd import (
+    SMALL,
+    XP,
+    Rectify,
+    _forward,
+    _plan,
+    _work,
+    apply_eager,
+    core_forward,
+    core_over_native,
+    exact_here,
+)
+from ._kernels import EXACT_ON_CPU as _EXACT, NATIVE
 
 #: What the backward may keep: ``"auto"`` (the output where it gives the exact gradient, else
 #: the input), ``"input"`` (as torch.nn does) or ``"bits"`` (a 1-bit mask per element).
@@ -23,6 +35,11 @@ MEMORY = ("auto", "input", "bits")
 
 def _compiling() -> bool:
     return torch.compiler.is_compiling()
+
+
+def _apply(*args):
+    """``Rectify.apply``; in eager mode without its Python wrapper (``apply_eager``)."""
+    return Rectify.apply(*args) if _compiling() else apply_eager(*args)
 
 
 def _concrete(t) -> bool:
@@ -64,15 +81,17 @@ def _call_seed(seed, x, replay: bool):
     return int(seed)
 
 
-def _weight(spec, x, params):
-    """prelu's slope as a tensor of ``x``'s dtype that broadcasts against ``x`` (others: None)."""
+def _weight(spec, x, params, checked=False):
+    """prelu's slope as a tensor of ``x``'s dtype that broadcasts against ``x`` (others: None);
+    ``checked``: its shape was checked against ``x`` already (a module's ``_slopes``)."""
     learned = spec.learned
     if not learned:
         return None
     alpha = params.pop(learned[0])
     if not isinstance(alpha, torch.Tensor):
         return torch.tensor(alpha, dtype=x.dtype, device=x.device)
-    if alpha.dtype == torch.bool or alpha.is_complex() or not _broadcasts_into(alpha.shape, x.shape):
+    fits = checked or _broadcasts_into(alpha.shape, x.shape)
+    if alpha.dtype == torch.bool or alpha.is_complex() or not fits:
         _slope_array(x, XP, alpha.detach())  # the core's message; shapes and dtypes only, no values
     return alpha if alpha.dtype == x.dtype else alpha.to(x.dtype)
 
@@ -158,11 +177,11 @@ def rectify(spec, x, params: dict, *, memory="auto", inplace=False, resolved=Fal
     native = NATIVE.get(spec.family)
     if native is not None and exact_here(spec, x) and not _transformed(x):  # sigmoid, tanh on CPU
         if _needs_grad(x, None):  # the core's forward, torch's backward from the output
-            return Rectify.apply(x, None, spec, tuple(params.items()), "output", inplace)
+            return _apply(x, None, spec, tuple(params.items()), "output", inplace)
         return core_forward(spec, x, params, inplace)
     if native is not None:
         return native(spec, x, params, inplace)
-    weight = _weight(spec, x, params)
+    weight = _weight(spec, x, params, checked=resolved)
     if _transformed(x):
         return _differentiable(spec, x, weight, params, inplace)
     backward = not torch.jit.is_tracing() and _needs_grad(x, weight)
@@ -171,4 +190,57 @@ def rectify(spec, x, params: dict, *, memory="auto", inplace=False, resolved=Fal
     if not backward:  # the forward alone
         return _forward(spec, x, weight, params, inplace)[0]
     keep = _keep(spec, params, weight, memory, inplace)
-    return Rectify.apply(x, weight, spec, tuple(params.items()), keep, inplace)
+    return _apply(x, weight, spec, tuple(params.items()), keep, inplace)
+
+
+def _eager(x) -> bool:
+    """Whether a call on ``x`` is plain eager work: a float ``torch.Tensor`` (no subclass), no
+    torch.func transform, no forward-mode AD, not traced, not compiled."""
+    return (
+        type(x) is torch.Tensor
+        and x.is_floating_point()
+        and not _compiling()
+        and torch._C._get_tracing_state() is None
+        and not _transformed(x)
+    )
+
+
+class Fixed:
+    """``rectify`` for parameters fixed once (a module's, checked and resolved at construction):
+    what ``rectify`` decides from the parameters alone (what the backward keeps, which kernel)
+    is decided here once, and an eager call on a float tensor only computes. Anything else
+    (another dtype or tensor type, a transform, a tracer, the compiler) takes ``rectify`` itself.
+    """
+
+    def __init__(self, spec, params: dict, memory: str, inplace: bool):
+        self.spec, self.params, self.memory, self.inplace = spec, params, memory, inplace
+        self.items = tuple(params.items())
+        self.native = NATIVE.get(spec.family)
+        self.core = spec.name in _EXACT  # sigmoid, tanh, selu: the core's kernels on CPU float32
+        self.plan = _plan(spec, params) if self.core else None
+        self.keep = "output" if self.native is not None else _keep(spec, dict(params), None, memory, inplace)
+
+    def __call__(self, x):
+        if not _eager(x):
+            params = dict(self.params)
+            return rectify(self.spec, x, params, memory=self.memory, inplace=self.inplace, resolved=True)
+        spec, params, inplace = self.spec, self.params, self.inplace
+        grad = x.requires_grad and torch.is_grad_enabled()
+        if self.core and x.dtype == torch.float32 and x.is_cpu:  # the core's bits
+            if not grad:
+                return core_forward(spec, x, params, inplace, self.plan)
+            if self.native is not None and self.plan is not None and x.numel() < SMALL and x.is_contiguous():
+                return core_over_native(spec, x, params, inplace, self.plan)
+            return apply_eager(x, None, spec, self.items, self.keep, inplace)
+        if self.native is not None:
+            return self.native(spec, x, params, inplace)
+        if not grad:
+            return _forward(spec, x, None, params, inplace)[0]
+        return apply_eager(x, None, spec, self.items, self.keep, inplace)
+
+    def __reduce__(self):  # pickled by name: the spec's functions are not picklable
+        return (_fixed, (self.spec.name, self.params, self.memory, self.inplace))
+
+
+def _fixed(name, params, memory, inplace):
+    return Fixed(registry.get(name), params, memory, inplace)
