@@ -241,14 +241,19 @@ def tanh(x, /, *, out=None, name=None):
     return _evaluate(_TANH, x, {}, name, out)
 
 
-def softmax(x, /, axis=-1, *, name=None):
-    r"""Softmax along ``axis``, shifted by the maximum so that finite input never overflows.
+def softmax(x, /, axis=-1, *, where=None, name=None):
+    r"""Softmax over ``axis`` (one axis, or a tuple of axes normalised jointly), shifted by the
+    maximum so that finite input never overflows.
 
     A 0-d input is one element (its softmax is 1); +inf gives NaN, as in PyTorch and JAX.
+    ``where`` masks positions out, as ``jax.nn.softmax``'s: they give 0, a row with none kept
+    gives zeros, and their input (inf or NaN included) reaches neither the result nor the
+    gradient. Under JAX the backward pass keeps the output alone (a ``custom_jvp``).
 
     Args:
         x: an array of a real dtype (NumPy, PyTorch, JAX, TensorFlow, array API).
-        axis: the axis the probabilities sum to 1 along. Default: ``-1``.
+        axis: the axis, or tuple of axes, the probabilities sum to 1 over (a tuple: the joint slice). Default: ``-1``.
+        where: None, or a boolean array that broadcasts against x: True keeps a position; a masked one gives 0 and passes no gradient, and a row with every position masked gives zeros (jax.nn.softmax's where). Default: ``None``.
         name: a naming/profiling scope where the library has one; ignored elsewhere.
 
     Returns:
@@ -260,8 +265,13 @@ def softmax(x, /, axis=-1, *, name=None):
         array([0.09003057, 0.24472848, 0.66524094], dtype=float32)
         >>> rf.softmax(np.array([1000.0, 1000.0]))
         array([0.5, 0.5])
+        >>> rf.softmax(np.zeros((2, 2)), axis=(0, 1))
+        array([[0.25, 0.25],
+               [0.25, 0.25]])
+        >>> rf.softmax(np.array([1.0, 1.0, np.inf]), where=np.array([True, True, False]))
+        array([0.5, 0.5, 0. ])
     """
-    return _evaluate(_SOFTMAX, x, {"axis": axis}, name, None)
+    return _evaluate(_SOFTMAX, x, {"axis": axis, "where": where}, name, None)
 
 
 __all__ = [

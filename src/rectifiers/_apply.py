@@ -13,8 +13,25 @@ import numbers
 import numpy as np
 
 from . import _fast
-from ._dtypes import cast_parameter, check_real, float_dtype_for, is_integer, working_dtype
-from ._namespace import as_array, as_result, device, library, name_scope, quiet_floating_point, unmask
+from ._dtypes import (
+    FLOATS,
+    cast_parameter,
+    check_real,
+    dtype_name,
+    float_dtype_for,
+    is_integer,
+    working_dtype,
+)
+from ._namespace import (
+    as_array,
+    as_result,
+    device,
+    from_output,
+    library,
+    name_scope,
+    quiet_floating_point,
+    unmask,
+)
 from ._spec import REGISTRY, REQUIRED, ActivationSpec, call_name, get
 
 
@@ -99,16 +116,38 @@ def _run(spec: ActivationSpec, kind: str, x, params: dict, name, keep_integers: 
         y = _fast.numpy_apply(spec, kind, math, xp, x, resolved, result, out)  # quiets NumPy itself
         if y is not None:
             return y
+
+    def compute(x, params):
+        if not integers:
+            x = xp.astype(x, work(), copy=False)
+        return xp.astype(math(x, xp, **params), result, copy=False)  # integers too: ">u2" in, native out
+
     with name_scope(xp, name), quiet_floating_point(xp):
-        if integers:
-            y = math(x, xp, **resolved)
+        if kind == "forward" and spec.output_jvp is not None and _from_output(xp, x):
+            y = _differentiated_from_output(spec, xp, x, resolved, compute)
         else:
-            y = math(xp.astype(x, work(), copy=False), xp, **resolved)
-        y = xp.astype(y, result, copy=False)  # integers too: ">u2" in, native order out
+            y = compute(x, resolved)
     if out is None:
         return as_result(xp, y)
     out[...] = y
     return out
+
+
+def _from_output(xp, x) -> bool:
+    """Whether the call is differentiated from its output (``spec.output_jvp``): JAX floats."""
+    return library(xp) == "jax" and dtype_name(x.dtype) in FLOATS
+
+
+def _differentiated_from_output(spec: ActivationSpec, xp, x, resolved: dict, compute):
+    """``compute(x, resolved)`` as a ``jax.custom_jvp`` whose tangent is ``spec.output_jvp``."""
+    arrays = {k: v for k, v in resolved.items() if hasattr(v, "dtype")}  # where=: arguments, not constants
+    fixed = {k: v for k, v in resolved.items() if k not in arrays}
+    return from_output(
+        lambda v, given: compute(v, {**fixed, **given}),
+        lambda y, dy, given: spec.output_jvp(y, dy, xp, **fixed, **given),
+        x,
+        arrays,
+    )
 
 
 def evaluate(spec: ActivationSpec, x, params: dict, name=None, out=None, *, fast=True):

@@ -22,8 +22,10 @@ import numbers
 
 from ._constants import SELU_ALPHA, SELU_SCALE, SELU_SCALE_ALPHA
 from ._dtypes import REAL_DTYPES, dtype_name, is_integer, is_unsigned
-from ._namespace import as_array, device
+from ._namespace import as_array, constant as _constant, device
 from ._random import check_seed, uniform
+from ._shapes import broadcasts_into, rank
+from ._softmax import check_axis, check_where, output_jvp, softmax as _softmax
 from ._spec import (
     ActivationSpec,
     Param,
@@ -31,7 +33,6 @@ from ._spec import (
     Reference,
     boolean,
     finite_number,
-    integer,
     register,
     unit_interval,
 )
@@ -48,10 +49,6 @@ def activation(derivative=None, **fields):
         return forward
 
     return decorate
-
-
-def _constant(xp, x, value):
-    return xp.asarray(value, dtype=x.dtype, device=device(xp, x))
 
 
 def _zero_or_nan(xp, x):
@@ -241,13 +238,13 @@ def _slope_array(x, xp, alpha):
             f"rectifiers.prelu: alpha must be a real number or real array (of the dtypes "
             f"{', '.join(REAL_DTYPES)}). Received: alpha of dtype {name}"
         )
-    if _rank(x) is None:
+    if rank(x) is None:
         raise ValueError(
             "rectifiers.prelu: an array alpha needs x of known rank, to check that it broadcasts. "
             "Received: x of unknown rank (a tf.function traced with TensorSpec(shape=None)?)"
         )
     shape, alpha_shape = tuple(x.shape), tuple(alpha.shape)
-    if not _broadcasts_into(alpha_shape, shape):
+    if not broadcasts_into(alpha_shape, shape):
         raise ValueError(
             f"rectifiers.prelu: alpha must broadcast against x without changing its shape. "
             f"Received: alpha of shape {alpha_shape} for x of shape {shape}"
@@ -261,24 +258,12 @@ def _slope_array(x, xp, alpha):
     return alpha
 
 
-def _broadcasts_into(small, shape) -> bool:
-    if len(small) > len(shape):
-        return False
-    return all(a in (1, b) for a, b in zip(reversed(small), reversed(shape), strict=False))
-
-
 def _concrete(value):
     """``bool(value)``, or ``None`` while tracing (``jax.jit``, ``tf.function``), where it is unknown."""
     try:
         return bool(value)
     except Exception:  # a tracer: the value is only known at run time
         return None
-
-
-def _rank(x):
-    """The number of axes of ``x``; ``None`` where it is unknown (TensorFlow traced with
-    ``TensorSpec(shape=None)``, whose ``TensorShape.rank`` is then ``None``)."""
-    return None if getattr(x.shape, "rank", 0) is None else len(x.shape)
 
 
 def _finite_or_array(value):
@@ -618,9 +603,27 @@ def tanh(x, xp):
 
 
 @activation(
-    params=(Param("axis", -1, integer, "the axis the probabilities sum to 1 along."),),
+    params=(
+        Param(
+            "axis",
+            -1,
+            check_axis,
+            "the axis, or tuple of axes, the probabilities sum to 1 over (a tuple: the joint slice).",
+        ),
+        Param(
+            "where",
+            None,
+            check_where,
+            "None, or a boolean array that broadcasts against x: True keeps a position; a masked "
+            "one gives 0 and passes no gradient, and a row with every position masked gives zeros "
+            "(jax.nn.softmax's where).",
+            kind="keyword",
+            hyper=False,
+        ),
+    ),
     formula=r"\frac{e^{x_i - \max_j x_j}}{\sum_k e^{x_k - \max_j x_j}}",
     derivative_formula=r"\frac{\partial y_i}{\partial x_j} = y_i (\delta_{ij} - y_j)",
+    output_jvp=output_jvp,
     rounds_once=True,
     properties=_SATURATING,
     reference=Reference(
@@ -630,10 +633,14 @@ def tanh(x, xp):
     family="softmax",
     in_place=False,
 )
-def softmax(x, xp, axis):
-    r"""Softmax along ``axis``, shifted by the maximum so that finite input never overflows.
+def softmax(x, xp, axis, where):
+    r"""Softmax over ``axis`` (one axis, or a tuple of axes normalised jointly), shifted by the
+    maximum so that finite input never overflows.
 
     A 0-d input is one element (its softmax is 1); +inf gives NaN, as in PyTorch and JAX.
+    ``where`` masks positions out, as ``jax.nn.softmax``'s: they give 0, a row with none kept
+    gives zeros, and their input (inf or NaN included) reaches neither the result nor the
+    gradient. Under JAX the backward pass keeps the output alone (a ``custom_jvp``).
 
     {args}
 
@@ -646,25 +653,10 @@ def softmax(x, xp, axis):
         array([0.09003057, 0.24472848, 0.66524094], dtype=float32)
         >>> rf.softmax(np.array([1000.0, 1000.0]))
         array([0.5, 0.5])
+        >>> rf.softmax(np.zeros((2, 2)), axis=(0, 1))
+        array([[0.25, 0.25],
+               [0.25, 0.25]])
+        >>> rf.softmax(np.array([1.0, 1.0, np.inf]), where=np.array([True, True, False]))
+        array([0.5, 0.5, 0. ])
     """
-    ndim = _rank(x)
-    if ndim is None:
-        raise ValueError(
-            "rectifiers.softmax needs the rank (number of axes) of x, to place axis. Received: x of "
-            "unknown rank; trace tf.function with a shape of known rank, e.g. TensorSpec([None, 10])"
-        )
-    if ndim == 0:
-        return softmax_math(xp.reshape(x, (1,)), xp, 0)[0]
-    if not -ndim <= axis < ndim:
-        raise ValueError(
-            f"rectifiers.softmax: axis must lie in [{-ndim}, {ndim}) for a {ndim}-d array. "
-            f"Received: axis={axis}"
-        )
-    if any(n == 0 for n in x.shape):
-        return x * 1
-    return softmax_math(x, xp, axis)
-
-
-def softmax_math(x, xp, axis):
-    e = xp.exp(x - xp.max(x, axis=axis, keepdims=True))
-    return e / xp.sum(e, axis=axis, keepdims=True)
+    return _softmax(x, xp, axis, where)

@@ -17,6 +17,11 @@ from typing import Any
 REQUIRED = inspect.Parameter.empty
 
 
+def never(params) -> bool:
+    """``ActivationSpec.stochastic``'s default: the activation draws no random numbers."""
+    return False
+
+
 @dataclasses.dataclass(frozen=True)
 class Param:
     """One parameter of an activation.
@@ -93,6 +98,10 @@ class ActivationSpec:
     # backward pass can then keep 1 bit per element instead of a float copy.
     mask: Callable | None = None
     mask_derivative: Callable | None = None
+    # The tangent from the output, ``output_jvp(y, dx, xp, **params)``, for activations that are
+    # not elementwise (softmax's y * (dx - sum(y dx))): under JAX the public function is a
+    # custom_jvp with it, so that reverse mode keeps the output alone (``_apply``).
+    output_jvp: Callable | None = None
     keeps_integers: bool = False
     rounds_once: bool = False  # computed in float64 where available, rounded once (see _dtypes)
     check: Callable[[dict], str | None] | None = None  # checks across parameters
@@ -112,7 +121,7 @@ class ActivationSpec:
     #: f' off the bit mask (it is 1 on it) where that is one number for ``params``, else ``None``.
     off_mask: Callable[[dict], Any] | None = None
     #: Whether a call with ``params`` draws random numbers (rrelu in training).
-    stochastic: Callable[[dict], bool] = lambda params: False
+    stochastic: Callable[[dict], bool] = never
     #: Whether a binding may offer ``inplace=True`` (prelu and softmax: no).
     in_place: bool = True
     #: Whether it calls exp, expm1 or tanh per element: compute-bound, not memory-bound.
@@ -125,6 +134,11 @@ class ActivationSpec:
     def learned(self) -> tuple[str, ...]:
         """The parameters a layer learns (those with an initial value): prelu's ``alpha``."""
         return tuple(p.name for p in self.params if p.init is not None)
+
+    @property
+    def draws(self) -> bool:
+        """Whether some call draws random numbers (``stochastic`` is declared): rrelu."""
+        return self.stochastic is not never
 
     @property
     def elementwise(self) -> bool:

@@ -17,9 +17,7 @@ array([[-0.2,  0. ,  3. ]], dtype=float32)
 array([[-0.4,  0. ,  3. ]], dtype=float32)
 """
 
-import dataclasses as _dataclasses
-
-from .._spec import REGISTRY as _REGISTRY, ActivationSpec as _ActivationSpec
+from .._spec import REGISTRY as _REGISTRY
 from . import _spelling
 from ._base import Rectifier as Rectifier
 from ._functions import (
@@ -33,15 +31,13 @@ from ._prelu import PReLU as _PReLU
 from ._rrelu import RReLU as _RReLU
 from ._softmax import Softmax as _Softmax
 
-_NEVER_DRAWS = {f.name: f.default for f in _dataclasses.fields(_ActivationSpec)}["stochastic"]
-
 
 def _base(spec) -> type[Rectifier]:
     """What a named layer needs beyond the core, from the spec's declared fields: a weight for
     learned parameters, a seed generator for random draws, Keras's ``mask`` for softmax."""
     if spec.learned:
         return _PReLU
-    if spec.stochastic is not _NEVER_DRAWS:
+    if spec.draws:
         return _RReLU
     if not spec.elementwise:
         return _Softmax

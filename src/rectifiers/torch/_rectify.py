@@ -12,7 +12,8 @@ from torch._subclasses.fake_tensor import is_fake
 from torch.autograd import forward_ad
 
 from .._apply import evaluate
-from .._functional import _broadcasts_into, _slope_array
+from .._functional import _slope_array
+from .._shapes import broadcasts_into
 from ._autograd import XP, Rectify, _forward, _work, core_forward, exact_here
 from ._kernels import NATIVE
 
@@ -72,7 +73,7 @@ def _weight(spec, x, params):
     alpha = params.pop(learned[0])
     if not isinstance(alpha, torch.Tensor):
         return torch.tensor(alpha, dtype=x.dtype, device=x.device)
-    if alpha.dtype == torch.bool or alpha.is_complex() or not _broadcasts_into(alpha.shape, x.shape):
+    if alpha.dtype == torch.bool or alpha.is_complex() or not broadcasts_into(alpha.shape, x.shape):
         _slope_array(x, XP, alpha.detach())  # the core's message; shapes and dtypes only, no values
     return alpha if alpha.dtype == x.dtype else alpha.to(x.dtype)
 
