@@ -80,7 +80,7 @@ def leaky_relu(x, /, alpha=0.2, *, out=None, name=None):
 
     Args:
         x: an array of a real dtype (NumPy, PyTorch, JAX, TensorFlow, array API).
-        alpha: the slope for x <= 0 (any finite real; alpha > 1 and alpha < 0 work as written). Default: ``0.2``.
+        alpha: the slope for x <= 0 (any finite real; alpha > 1 and alpha < 0 work as written). A 0-d array works too (a value traced by jax.jit or tf.function, a tensor): only its shape and dtype can be checked, and it is rounded to the dtype x is computed in, as a Python number is. Default: ``0.2``.
         out: a NumPy array of x's shape and the result dtype to write into (``out=x``: in place). Default: ``None``.
         name: a naming/profiling scope where the library has one; ignored elsewhere.
 
@@ -166,7 +166,7 @@ def elu(x, /, alpha=1.0, *, out=None, name=None):
 
     Args:
         x: an array of a real dtype (NumPy, PyTorch, JAX, TensorFlow, array API).
-        alpha: the scale of the negative saturation, -alpha. Default: ``1.0``.
+        alpha: the scale of the negative saturation, -alpha. A 0-d array works too (a value traced by jax.jit or tf.function, a tensor): only its shape and dtype can be checked, and it is rounded to the dtype x is computed in, as a Python number is. Default: ``1.0``.
         out: a NumPy array of x's shape and the result dtype to write into (``out=x``: in place). Default: ``None``.
         name: a naming/profiling scope where the library has one; ignored elsewhere.
 

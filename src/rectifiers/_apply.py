@@ -80,6 +80,24 @@ def _masked(spec: ActivationSpec, x, out):
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
+def read_numbers(spec: ActivationSpec, resolved: dict) -> dict:
+    """A 0-d array hyperparameter (a tensor slope) as the number it holds, checked as a Python
+    number is (finite), where the call is concrete and takes numbers: for a NumPy ``x`` (the fast
+    path), and in the torch binding (ATen takes a number, as torch.nn.functional does). Learned
+    parameters (prelu's alpha) stay arrays: a gradient may flow to them."""
+    for p in spec.params:
+        value = resolved[p.name]
+        if not p.hyper or p.init is not None or isinstance(value, numbers.Real):
+            continue
+        if getattr(value, "shape", None) != ():
+            continue
+        item = getattr(value, "item", None)
+        value = item() if callable(item) else np.asarray(value).item()
+        p.validate(value, spec.name)
+        resolved[p.name] = value
+    return resolved
+
+
 def _cast_parameters(spec: ActivationSpec, resolved: dict, work, x_dtype) -> dict:
     """The real hyperparameters as the math takes them (``_dtypes.cast_parameter``: one rule)."""
     for p in spec.params:
@@ -109,6 +127,8 @@ def _run(spec: ActivationSpec, kind: str, x, params: dict, name, keep_integers: 
     def work():
         return x.dtype if integers else working_dtype(xp, result, wide=spec.rounds_once, device=device(xp, x))
 
+    if spec.params and library(xp) == "numpy":
+        resolved = read_numbers(spec, resolved)
     resolved = _cast_parameters(spec, resolved, work, x.dtype)
     if out is not None:
         _check_out(spec.name, xp, x, result, out)

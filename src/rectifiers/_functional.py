@@ -33,6 +33,7 @@ from ._spec import (
     Reference,
     boolean,
     finite_number,
+    finite_or_traced,
     register,
     unit_interval,
 )
@@ -172,11 +173,26 @@ def relu6(x, xp):
     return xp.where(x > 0, xp.where(x < 6, x, six), _zero_or_nan(xp, x))
 
 
+def _number(xp, x, value):
+    """A Python number as it is (the array API rounds it to x's dtype); a 0-d array (a traced slope)
+    in x's library, rounded to x's dtype, the same rounding."""
+    if isinstance(value, numbers.Real):
+        return value
+    value_xp, value = as_array(value)
+    if value_xp is not xp:
+        value = xp.asarray(value, device=device(xp, x))
+    return xp.astype(value, x.dtype, copy=False)
+
+
 def _leaky_relu_derivative(x, xp, alpha):
-    return _step(xp, x, alpha, 1)
+    return _step(xp, x, _number(xp, x, alpha), 1)
 
 
-_ALPHA_SLOPE = "the slope for x <= 0 (any finite real; alpha > 1 and alpha < 0 work as written)."
+_TRACED = (
+    " A 0-d array works too (a value traced by jax.jit or tf.function, a tensor): only its shape and "
+    "dtype can be checked, and it is rounded to the dtype x is computed in, as a Python number is."
+)
+_ALPHA_SLOPE = "the slope for x <= 0 (any finite real; alpha > 1 and alpha < 0 work as written)." + _TRACED
 
 _LINEAR = Properties(bounded=False, monotone=True, zero_centred=True, saturating=False)
 _LEAKY_FORMULA = r"\begin{cases} x & x > 0 \\ \alpha x & x \le 0 \end{cases}"
@@ -188,8 +204,8 @@ _LEAKY_DERIVATIVE = r"\begin{cases} 1 & x > 0 \\ \alpha & x \le 0 \end{cases}"
     output_derivative=_leaky_relu_derivative,  # for alpha >= 0, y > 0 exactly where x > 0
     output_derivative_valid=lambda params: params["alpha"] >= 0,
     mask=_positive,
-    mask_derivative=lambda mask, like, xp, alpha: _from_mask(xp, mask, like, alpha),
-    params=(Param("alpha", 0.2, finite_number, _ALPHA_SLOPE),),
+    mask_derivative=lambda mask, like, xp, alpha: _from_mask(xp, mask, like, _number(xp, like, alpha)),
+    params=(Param("alpha", 0.2, finite_or_traced, _ALPHA_SLOPE),),
     formula=_LEAKY_FORMULA,
     derivative_formula=_LEAKY_DERIVATIVE,
     properties=_LINEAR,
@@ -224,7 +240,7 @@ def leaky_relu(x, xp, alpha):
         array([ 1.       , -0.1      ,  3.4      , -0.42     ,  0.       ,
                -1.3000001], dtype=float32)
     """
-    return xp.where(x > 0, x, alpha * x)
+    return xp.where(x > 0, x, _number(xp, x, alpha) * x)
 
 
 def _slope_array(x, xp, alpha):
@@ -426,20 +442,25 @@ def rrelu(x, xp, lower, upper, training, seed):
     return xp.where(x > 0, x, _rrelu_slope(x, xp, lower, upper, training, seed) * x)
 
 
+_ELU_ALPHA = "the scale of the negative saturation, -alpha." + _TRACED
+
+
 def _negative_part(xp, x):
     """``x`` where ``x <= 0`` (NaN included), 0 elsewhere: keeps exp/expm1 finite on the branch not taken."""
     return xp.where(x > 0, _constant(xp, x, 0), x)
 
 
 def _elu_derivative(x, xp, alpha):
-    return xp.where(x > 0, _constant(xp, x, 1), alpha * xp.exp(_negative_part(xp, x)))
+    return xp.where(x > 0, _constant(xp, x, 1), _number(xp, x, alpha) * xp.exp(_negative_part(xp, x)))
 
 
 @activation(
     derivative=_elu_derivative,
-    output_derivative=lambda y, xp, alpha: xp.where(y > 0, _constant(xp, y, 1), y + alpha),
+    output_derivative=lambda y, xp, alpha: xp.where(y > 0, _constant(xp, y, 1), y + _number(xp, y, alpha)),
     output_derivative_valid=lambda params: params["alpha"] >= 0,
-    params=(Param("alpha", 1.0, finite_number, "the scale of the negative saturation, -alpha."),),
+    params=(
+        Param("alpha", 1.0, finite_or_traced, "the scale of the negative saturation, -alpha." + _TRACED),
+    ),
     formula=r"\begin{cases} x & x > 0 \\ \alpha (e^x - 1) & x \le 0 \end{cases}",
     derivative_formula=r"\begin{cases} 1 & x > 0 \\ \alpha e^x & x \le 0 \end{cases}",
     rounds_once=True,
@@ -471,7 +492,7 @@ def elu(x, xp, alpha):
         >>> rf.elu(np.array([1.0, -0.5, 0.0, -6.5], dtype=np.float32))
         array([ 1.        , -0.39346933,  0.        , -0.99849653], dtype=float32)
     """
-    return xp.where(x > 0, x, alpha * xp.expm1(_negative_part(xp, x)))
+    return xp.where(x > 0, x, _number(xp, x, alpha) * xp.expm1(_negative_part(xp, x)))
 
 
 def _selu_derivative(x, xp):

@@ -11,7 +11,7 @@ import torch
 from torch._subclasses.fake_tensor import is_fake
 from torch.autograd import forward_ad
 
-from .._apply import evaluate
+from .._apply import evaluate, read_numbers
 from .._functional import _slope_array
 from .._shapes import broadcasts_into
 from ._autograd import XP, Rectify, _forward, _work, core_forward, exact_here
@@ -128,7 +128,7 @@ def _needs_grad(x, weight) -> bool:
 def _prepare(spec, x, params, memory, inplace):
     """The checks and the resolved parameters: what a call knows before it computes."""
     _check_call(spec, x, memory, inplace)
-    return spec.resolve(**params)
+    return read_numbers(spec, spec.resolve(**params))  # a 0-d tensor slope: the number it holds
 
 
 def check(spec, params: dict, *, memory="auto", inplace=False):
