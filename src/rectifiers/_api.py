@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from . import _functional  # noqa: F401  (registers every spec)
 from ._apply import evaluate as _evaluate
+from ._namespace import not_for_autograph as _not_for_autograph
 from ._spec import get as _get
 
 _RELU = _get("relu")
@@ -24,6 +25,7 @@ _TANH = _get("tanh")
 _SOFTMAX = _get("softmax")
 
 
+@_not_for_autograph
 def relu(x, /, *, out=None, name=None):
     r"""Rectified linear unit: :math:`\max(x, 0)`.
 
@@ -47,6 +49,7 @@ def relu(x, /, *, out=None, name=None):
     return _evaluate(_RELU, x, {}, name, out)
 
 
+@_not_for_autograph
 def relu6(x, /, *, out=None, name=None):
     r"""ReLU capped at 6: :math:`\min(\max(x, 0), 6)`.
 
@@ -70,6 +73,7 @@ def relu6(x, /, *, out=None, name=None):
     return _evaluate(_RELU6, x, {}, name, out)
 
 
+@_not_for_autograph
 def leaky_relu(x, /, alpha=0.2, *, out=None, name=None):
     r"""Leaky ReLU: :math:`x` for :math:`x > 0`, :math:`\alpha x` otherwise.
 
@@ -99,6 +103,7 @@ def leaky_relu(x, /, alpha=0.2, *, out=None, name=None):
     return _evaluate(_LEAKY_RELU, x, {"alpha": alpha}, name, out)
 
 
+@_not_for_autograph
 def prelu(x, alpha, /, *, out=None, name=None):
     r"""Parametric ReLU: leaky ReLU whose slope :math:`\alpha` is learned.
 
@@ -126,6 +131,7 @@ def prelu(x, alpha, /, *, out=None, name=None):
     return _evaluate(_PRELU, x, {"alpha": alpha}, name, out)
 
 
+@_not_for_autograph
 def rrelu(x, /, lower=0.125, upper=0.3333333333333333, *, training=False, seed=None, out=None, name=None):
     r"""Randomized leaky ReLU: a random slope per element in training, the mean slope otherwise.
 
@@ -158,6 +164,7 @@ def rrelu(x, /, lower=0.125, upper=0.3333333333333333, *, training=False, seed=N
     )
 
 
+@_not_for_autograph
 def elu(x, /, alpha=1.0, *, out=None, name=None):
     r"""Exponential linear unit: :math:`x` for :math:`x > 0`, :math:`\alpha(e^x - 1)` otherwise.
 
@@ -181,6 +188,7 @@ def elu(x, /, alpha=1.0, *, out=None, name=None):
     return _evaluate(_ELU, x, {"alpha": alpha}, name, out)
 
 
+@_not_for_autograph
 def selu(x, /, *, out=None, name=None):
     r"""Scaled exponential linear unit: :math:`\lambda\,\mathrm{elu}_\alpha(x)` with the fixed
     constants of Klambauer et al. (``SELU_SCALE``, ``SELU_ALPHA``).
@@ -203,6 +211,7 @@ def selu(x, /, *, out=None, name=None):
     return _evaluate(_SELU, x, {}, name, out)
 
 
+@_not_for_autograph
 def sigmoid(x, /, *, out=None, name=None):
     r"""Logistic sigmoid :math:`1 / (1 + e^{-x})`, evaluated without overflow for any x.
 
@@ -222,6 +231,7 @@ def sigmoid(x, /, *, out=None, name=None):
     return _evaluate(_SIGMOID, x, {}, name, out)
 
 
+@_not_for_autograph
 def tanh(x, /, *, out=None, name=None):
     r"""Hyperbolic tangent, the zero-centred saturating baseline.
 
@@ -241,6 +251,7 @@ def tanh(x, /, *, out=None, name=None):
     return _evaluate(_TANH, x, {}, name, out)
 
 
+@_not_for_autograph
 def softmax(x, /, axis=-1, *, where=None, name=None):
     r"""Softmax over ``axis`` (one axis, or a tuple of axes normalised jointly), shifted by the
     maximum so that finite input never overflows.

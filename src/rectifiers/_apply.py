@@ -29,6 +29,7 @@ from ._namespace import (
     from_output,
     library,
     name_scope,
+    not_for_autograph,
     quiet_floating_point,
     unmask,
 )
@@ -170,11 +171,13 @@ def _differentiated_from_output(spec: ActivationSpec, xp, x, resolved: dict, com
     )
 
 
+@not_for_autograph
 def evaluate(spec: ActivationSpec, x, params: dict, name=None, out=None, *, fast=True):
     """``spec`` applied to ``x`` with ``params`` (defaults filled in, validated), into ``out`` if given."""
     return _run(spec, "forward", x, params, name, spec.keeps_integers, out, fast)
 
 
+@not_for_autograph
 def derivative(name, x, /, *, out=None, **params):
     """The elementwise derivative f'(x) of the activation ``name``, following the kink rule.
 
@@ -204,6 +207,7 @@ def derivative_of(spec: ActivationSpec, x, params: dict, *, out=None, fast=True)
     return _run(spec, "derivative", x, params, None, keep_integers=False, out=out, fast=fast)
 
 
+@not_for_autograph
 def call_by_name(name, x, /, **params):
     """``rectifiers.<name>(x, ...)`` with every parameter passed by name, positional-only ones
     (prelu's ``alpha``) included: what demos, docs and tests use to call any activation.

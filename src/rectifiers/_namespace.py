@@ -92,6 +92,17 @@ def device(xp, x):
     return None if library(xp) == "tensorflow" else array_api_compat.device(x)
 
 
+def not_for_autograph(function):
+    """``function`` marked as ``tf.autograph.experimental.do_not_convert`` marks one, without
+    importing TensorFlow: AutoGraph reads the attribute ``autograph_info__`` before converting and
+    then runs the function as plain Python. ``tf.function(rf.relu)`` then traces our ops as they
+    are (they have no tensor-dependent control flow to convert) instead of trying to rewrite our
+    code and array-api-compat's, which it cannot parse (``:=``), and logs no "AutoGraph could not
+    transform" warning."""
+    function.autograph_info__ = None
+    return function
+
+
 def constant(xp, like, value):
     """``value`` as a 0-d array of ``like``'s dtype, library and device."""
     return xp.asarray(value, dtype=like.dtype, device=device(xp, like))
