@@ -126,3 +126,10 @@ def test_bad_masks_are_refused_naming_what_was_received(where, error, message):
 
 def test_lists_of_bools_are_masks():
     np.testing.assert_array_equal(rf.softmax(X, where=MASK.tolist()), rf.softmax(X, where=MASK))
+
+
+def test_a_masked_array_is_refused_pointing_to_where():
+    x = np.ma.masked_array(X, mask=~MASK)
+    with pytest.raises(TypeError, match=r"Received: x of type MaskedArray; pass x\.data, where=~x\.mask"):
+        rf.softmax(x)
+    np.testing.assert_array_equal(rf.softmax(x.data, where=~x.mask), rf.softmax(X, where=MASK))

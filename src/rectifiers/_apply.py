@@ -68,7 +68,8 @@ def _masked(spec: ActivationSpec, x, out):
     if mask is not None and not spec.elementwise:
         raise TypeError(
             f"rectifiers.{spec.name} does not take masked arrays: the masked entries would enter the "
-            f"result. Received: x of type {type(x).__name__}; pass the entries to use as a plain array"
+            f"result. Received: x of type {type(x).__name__}; pass x.data"
+            + (", where=~x.mask" if any(p.name == "where" for p in spec.params) else "")
         )
     if mask is not None and out is not None:
         raise TypeError(
