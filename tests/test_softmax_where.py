@@ -133,3 +133,11 @@ def test_a_masked_array_is_refused_pointing_to_where():
     with pytest.raises(TypeError, match=r"Received: x of type MaskedArray; pass x\.data, where=~x\.mask"):
         rf.softmax(x)
     np.testing.assert_array_equal(rf.softmax(x.data, where=~x.mask), rf.softmax(X, where=MASK))
+
+
+def test_tf_function_with_unknown_sizes():
+    tf = pytest.importorskip("tensorflow")
+    specs = [tf.TensorSpec([None, 5], tf.float64), tf.TensorSpec([None, 5], tf.bool)]
+    traced = tf.function(lambda x, keep: rf.softmax(x, axis=(0, 1), where=keep), input_signature=specs)
+    expected = rf.softmax(POISONED, axis=(0, 1), where=MASK)  # float64: the sums' order may differ
+    np.testing.assert_allclose(traced(POISONED, MASK).numpy(), expected, rtol=1e-14, atol=0)
