@@ -129,8 +129,8 @@ def _run(spec: ActivationSpec, kind: str, x, params: dict, name, keep_integers: 
     def work():
         return x.dtype if integers else working_dtype(xp, result, wide=spec.rounds_once, device=device(xp, x))
 
-    if spec.params and library(xp) == "numpy":
-        resolved = read_numbers(spec, resolved)
+    if not all(type(v) is float for v in resolved.values()) and library(xp) == "numpy":
+        resolved = read_numbers(spec, resolved)  # a tensor slope for NumPy x: its number
     resolved = _cast_parameters(spec, resolved, work, x.dtype)
     if out is not None:
         _check_out(spec.name, xp, x, result, out)
