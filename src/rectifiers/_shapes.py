@@ -37,10 +37,10 @@ def axes(axis, ndim: int, function: str) -> tuple[int, ...]:
 
     >>> axes(-1, 3, "softmax"), axes((2, 0), 3, "softmax")
     ((2,), (0, 2))
-    >>> axes((1, -2), 2, "softmax")
+    >>> axes((1, -1), 2, "softmax")
     Traceback (most recent call last):
     ...
-    ValueError: rectifiers.softmax: axis names axis 0 twice (-2 is 0 for a 2-d array). Received: axis=(1, -2)
+    ValueError: rectifiers.softmax: axis names axis 1 twice (-1 is 1 for a 2-d array). Received: axis=(1, -1)
     """
     given = (axis,) if is_axis(axis) else tuple(axis)
     placed = []
