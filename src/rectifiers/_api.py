@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from . import _functional  # noqa: F401  (registers every spec)
 from ._apply import evaluate as _evaluate
+from ._namespace import not_for_autograph as _not_for_autograph
 from ._spec import get as _get
 
 _RELU = _get("relu")
@@ -24,6 +25,7 @@ _TANH = _get("tanh")
 _SOFTMAX = _get("softmax")
 
 
+@_not_for_autograph
 def relu(x, /, *, out=None, name=None):
     r"""Rectified linear unit: :math:`\max(x, 0)`.
 
@@ -47,6 +49,7 @@ def relu(x, /, *, out=None, name=None):
     return _evaluate(_RELU, x, {}, name, out)
 
 
+@_not_for_autograph
 def relu6(x, /, *, out=None, name=None):
     r"""ReLU capped at 6: :math:`\min(\max(x, 0), 6)`.
 
@@ -70,6 +73,7 @@ def relu6(x, /, *, out=None, name=None):
     return _evaluate(_RELU6, x, {}, name, out)
 
 
+@_not_for_autograph
 def leaky_relu(x, /, alpha=0.2, *, out=None, name=None):
     r"""Leaky ReLU: :math:`x` for :math:`x > 0`, :math:`\alpha x` otherwise.
 
@@ -80,7 +84,7 @@ def leaky_relu(x, /, alpha=0.2, *, out=None, name=None):
 
     Args:
         x: an array of a real dtype (NumPy, PyTorch, JAX, TensorFlow, array API).
-        alpha: the slope for x <= 0 (any finite real; alpha > 1 and alpha < 0 work as written). Default: ``0.2``.
+        alpha: the slope for x <= 0 (any finite real; alpha > 1 and alpha < 0 work as written). A 0-d array works too (a value traced by jax.jit or tf.function, a tensor): only its shape and dtype can be checked, and it is rounded to the dtype x is computed in, as a Python number is. Default: ``0.2``.
         out: a NumPy array of x's shape and the result dtype to write into (``out=x``: in place). Default: ``None``.
         name: a naming/profiling scope where the library has one; ignored elsewhere.
 
@@ -99,6 +103,7 @@ def leaky_relu(x, /, alpha=0.2, *, out=None, name=None):
     return _evaluate(_LEAKY_RELU, x, {"alpha": alpha}, name, out)
 
 
+@_not_for_autograph
 def prelu(x, alpha, /, *, out=None, name=None):
     r"""Parametric ReLU: leaky ReLU whose slope :math:`\alpha` is learned.
 
@@ -126,6 +131,7 @@ def prelu(x, alpha, /, *, out=None, name=None):
     return _evaluate(_PRELU, x, {"alpha": alpha}, name, out)
 
 
+@_not_for_autograph
 def rrelu(x, /, lower=0.125, upper=0.3333333333333333, *, training=False, seed=None, out=None, name=None):
     r"""Randomized leaky ReLU: a random slope per element in training, the mean slope otherwise.
 
@@ -158,6 +164,7 @@ def rrelu(x, /, lower=0.125, upper=0.3333333333333333, *, training=False, seed=N
     )
 
 
+@_not_for_autograph
 def elu(x, /, alpha=1.0, *, out=None, name=None):
     r"""Exponential linear unit: :math:`x` for :math:`x > 0`, :math:`\alpha(e^x - 1)` otherwise.
 
@@ -166,7 +173,7 @@ def elu(x, /, alpha=1.0, *, out=None, name=None):
 
     Args:
         x: an array of a real dtype (NumPy, PyTorch, JAX, TensorFlow, array API).
-        alpha: the scale of the negative saturation, -alpha. Default: ``1.0``.
+        alpha: the scale of the negative saturation, -alpha. A 0-d array works too (a value traced by jax.jit or tf.function, a tensor): only its shape and dtype can be checked, and it is rounded to the dtype x is computed in, as a Python number is. Default: ``1.0``.
         out: a NumPy array of x's shape and the result dtype to write into (``out=x``: in place). Default: ``None``.
         name: a naming/profiling scope where the library has one; ignored elsewhere.
 
@@ -181,6 +188,7 @@ def elu(x, /, alpha=1.0, *, out=None, name=None):
     return _evaluate(_ELU, x, {"alpha": alpha}, name, out)
 
 
+@_not_for_autograph
 def selu(x, /, *, out=None, name=None):
     r"""Scaled exponential linear unit: :math:`\lambda\,\mathrm{elu}_\alpha(x)` with the fixed
     constants of Klambauer et al. (``SELU_SCALE``, ``SELU_ALPHA``).
@@ -203,6 +211,7 @@ def selu(x, /, *, out=None, name=None):
     return _evaluate(_SELU, x, {}, name, out)
 
 
+@_not_for_autograph
 def sigmoid(x, /, *, out=None, name=None):
     r"""Logistic sigmoid :math:`1 / (1 + e^{-x})`, evaluated without overflow for any x.
 
@@ -222,6 +231,7 @@ def sigmoid(x, /, *, out=None, name=None):
     return _evaluate(_SIGMOID, x, {}, name, out)
 
 
+@_not_for_autograph
 def tanh(x, /, *, out=None, name=None):
     r"""Hyperbolic tangent, the zero-centred saturating baseline.
 
@@ -241,14 +251,20 @@ def tanh(x, /, *, out=None, name=None):
     return _evaluate(_TANH, x, {}, name, out)
 
 
-def softmax(x, /, axis=-1, *, name=None):
-    r"""Softmax along ``axis``, shifted by the maximum so that finite input never overflows.
+@_not_for_autograph
+def softmax(x, /, axis=-1, *, where=None, name=None):
+    r"""Softmax over ``axis`` (one axis, or a tuple of axes normalised jointly), shifted by the
+    maximum so that finite input never overflows.
 
     A 0-d input is one element (its softmax is 1); +inf gives NaN, as in PyTorch and JAX.
+    ``where`` masks positions out, as ``jax.nn.softmax``'s: they give 0, a row with none kept
+    gives zeros, and their input (inf or NaN included) reaches neither the result nor the
+    gradient. Under JAX the backward pass keeps the output alone (a ``custom_jvp``).
 
     Args:
         x: an array of a real dtype (NumPy, PyTorch, JAX, TensorFlow, array API).
-        axis: the axis the probabilities sum to 1 along. Default: ``-1``.
+        axis: the axis, or tuple of axes, the probabilities sum to 1 over (a tuple: the joint slice). Default: ``-1``.
+        where: None, or a boolean array that broadcasts against x: True keeps a position; a masked one gives 0 and passes no gradient, and a row with every position masked gives zeros (jax.nn.softmax's where). Default: ``None``.
         name: a naming/profiling scope where the library has one; ignored elsewhere.
 
     Returns:
@@ -260,8 +276,13 @@ def softmax(x, /, axis=-1, *, name=None):
         array([0.09003057, 0.24472848, 0.66524094], dtype=float32)
         >>> rf.softmax(np.array([1000.0, 1000.0]))
         array([0.5, 0.5])
+        >>> rf.softmax(np.zeros((2, 2)), axis=(0, 1))
+        array([[0.25, 0.25],
+               [0.25, 0.25]])
+        >>> rf.softmax(np.array([1.0, 1.0, np.inf]), where=np.array([True, True, False]))
+        array([0.5, 0.5, 0. ])
     """
-    return _evaluate(_SOFTMAX, x, {"axis": axis}, name, None)
+    return _evaluate(_SOFTMAX, x, {"axis": axis, "where": where}, name, None)
 
 
 __all__ = [

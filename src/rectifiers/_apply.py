@@ -13,15 +13,25 @@ import numbers
 import numpy as np
 
 from . import _fast
-from ._dtypes import cast_parameter, check_real, float_dtype_for, is_integer, working_dtype
+from ._dtypes import (
+    FLOATS,
+    cast_parameter,
+    check_real,
+    dtype_name,
+    float_dtype_for,
+    is_integer,
+    working_dtype,
+)
 from ._namespace import (
     _NUMPY,
     as_array,
     as_result,
     device,
     from_numpy_view,
+    from_output,
     library,
     name_scope,
+    not_for_autograph,
     numpy_view,
     quiet_floating_point,
     unmask,
@@ -61,7 +71,8 @@ def _masked(spec: ActivationSpec, x, out):
     if mask is not None and not spec.elementwise:
         raise TypeError(
             f"rectifiers.{spec.name} does not take masked arrays: the masked entries would enter the "
-            f"result. Received: x of type {type(x).__name__}; pass the entries to use as a plain array"
+            f"result. Received: x of type {type(x).__name__}; pass x.data"
+            + (", where=~x.mask" if any(p.name == "where" for p in spec.params) else "")
         )
     if mask is not None and out is not None:
         raise TypeError(
@@ -72,6 +83,24 @@ def _masked(spec: ActivationSpec, x, out):
 
 
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+
+def read_numbers(spec: ActivationSpec, resolved: dict) -> dict:
+    """A 0-d array hyperparameter (a tensor slope) as the number it holds, checked as a Python
+    number is (finite), where the call is concrete and takes numbers: for a NumPy ``x`` (the fast
+    path), and in the torch binding (ATen takes a number, as torch.nn.functional does). Learned
+    parameters (prelu's alpha) stay arrays: a gradient may flow to them."""
+    for p in spec.params:
+        value = resolved[p.name]
+        if not p.hyper or p.init is not None or isinstance(value, numbers.Real):
+            continue
+        if getattr(value, "shape", None) != ():
+            continue
+        item = getattr(value, "item", None)
+        value = item() if callable(item) else np.asarray(value).item()
+        p.validate(value, spec.name)
+        resolved[p.name] = value
+    return resolved
 
 
 def _cast_parameters(spec: ActivationSpec, resolved: dict, work, x_dtype) -> dict:
@@ -112,6 +141,8 @@ def _run(spec: ActivationSpec, kind: str, x, params: dict, name, keep_integers: 
     def work():
         return x.dtype if integers else working_dtype(xp, result, wide=spec.rounds_once, device=device(xp, x))
 
+    if not all(type(v) is float for v in resolved.values()) and library(xp) == "numpy":
+        resolved = read_numbers(spec, resolved)  # a tensor slope for NumPy x: its number
     resolved = _cast_parameters(spec, resolved, work, x.dtype)
     if out is not None:
         _check_out(spec.name, xp, x, result, out)
@@ -119,12 +150,17 @@ def _run(spec: ActivationSpec, kind: str, x, params: dict, name, keep_integers: 
         y = _fast.numpy_apply(spec, kind, math, xp, x, resolved, result, out)  # quiets NumPy itself
         if y is not None:
             return y
+
+    def compute(x, params):
+        if not integers:
+            x = xp.astype(x, work(), copy=False)
+        return xp.astype(math(x, xp, **params), result, copy=False)  # integers too: ">u2" in, native out
+
     with name_scope(xp, name), quiet_floating_point(xp):
-        if integers:
-            y = math(x, xp, **resolved)
+        if kind == "forward" and spec.output_jvp is not None and _from_output(xp, x):
+            y = _differentiated_from_output(spec, xp, x, resolved, compute)
         else:
-            y = math(xp.astype(x, work(), copy=False), xp, **resolved)
-        y = xp.astype(y, result, copy=False)  # integers too: ">u2" in, native order out
+            y = compute(x, resolved)
     if out is None:
         return as_result(xp, y)
     out[...] = y
@@ -143,11 +179,30 @@ def prepared(spec: ActivationSpec, kind: str, params: dict, dtype):
     return _fast.plan(spec, kind, math, _NUMPY, resolved, dtype)
 
 
+def _from_output(xp, x) -> bool:
+    """Whether the call is differentiated from its output (``spec.output_jvp``): JAX floats."""
+    return library(xp) == "jax" and dtype_name(x.dtype) in FLOATS
+
+
+def _differentiated_from_output(spec: ActivationSpec, xp, x, resolved: dict, compute):
+    """``compute(x, resolved)`` as a ``jax.custom_jvp`` whose tangent is ``spec.output_jvp``."""
+    arrays = {k: v for k, v in resolved.items() if hasattr(v, "dtype")}  # where=: arguments, not constants
+    fixed = {k: v for k, v in resolved.items() if k not in arrays}
+    return from_output(
+        lambda v, given: compute(v, {**fixed, **given}),
+        lambda y, dy, given: spec.output_jvp(y, dy, xp, **fixed, **given),
+        x,
+        arrays,
+    )
+
+
+@not_for_autograph
 def evaluate(spec: ActivationSpec, x, params: dict, name=None, out=None, *, fast=True):
     """``spec`` applied to ``x`` with ``params`` (defaults filled in, validated), into ``out`` if given."""
     return _run(spec, "forward", x, params, name, spec.keeps_integers, out, fast)
 
 
+@not_for_autograph
 def derivative(name, x, /, *, out=None, **params):
     """The elementwise derivative f'(x) of the activation ``name``, following the kink rule.
 
@@ -177,6 +232,7 @@ def derivative_of(spec: ActivationSpec, x, params: dict, *, out=None, fast=True)
     return _run(spec, "derivative", x, params, None, keep_integers=False, out=out, fast=fast)
 
 
+@not_for_autograph
 def call_by_name(name, x, /, **params):
     """``rectifiers.<name>(x, ...)`` with every parameter passed by name, positional-only ones
     (prelu's ``alpha``) included: what demos, docs and tests use to call any activation.

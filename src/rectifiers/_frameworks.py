@@ -168,7 +168,7 @@ _JAX = _functions(
         "selu": ("x", ()),
         "sigmoid": ("x", ()),
         "tanh": ("x", ()),
-        "softmax": ("x", [Arg("axis", -1, "axis"), Arg("where", None)]),
+        "softmax": ("x", [Arg("axis", -1, "axis"), Arg("where", None, "where")]),
     }
 ) | {"prelu": _NONE, "rrelu": _NONE}
 

@@ -22,8 +22,10 @@ import numbers
 
 from ._constants import SELU_ALPHA, SELU_SCALE, SELU_SCALE_ALPHA
 from ._dtypes import REAL_DTYPES, dtype_name, is_integer, is_unsigned
-from ._namespace import as_array, device
+from ._namespace import as_array, constant as _constant, device
 from ._random import check_seed, uniform
+from ._shapes import broadcasts_into, rank
+from ._softmax import check_axis, check_where, output_jvp, softmax as _softmax
 from ._spec import (
     ActivationSpec,
     Draws,
@@ -32,7 +34,7 @@ from ._spec import (
     Reference,
     boolean,
     finite_number,
-    integer,
+    finite_or_traced,
     register,
     unit_interval,
 )
@@ -49,10 +51,6 @@ def activation(derivative=None, **fields):
         return forward
 
     return decorate
-
-
-def _constant(xp, x, value):
-    return xp.asarray(value, dtype=x.dtype, device=device(xp, x))
 
 
 def _zero_or_nan(xp, x):
@@ -176,11 +174,26 @@ def relu6(x, xp):
     return xp.where(x > 0, xp.where(x < 6, x, six), _zero_or_nan(xp, x))
 
 
+def _number(xp, x, value):
+    """A Python number as it is (the array API rounds it to x's dtype); a 0-d array (a traced slope)
+    in x's library, rounded to x's dtype, the same rounding."""
+    if isinstance(value, numbers.Real):
+        return value
+    value_xp, value = as_array(value)
+    if value_xp is not xp:
+        value = xp.asarray(value, device=device(xp, x))
+    return xp.astype(value, x.dtype, copy=False)
+
+
 def _leaky_relu_derivative(x, xp, alpha):
-    return _step(xp, x, alpha, 1)
+    return _step(xp, x, _number(xp, x, alpha), 1)
 
 
-_ALPHA_SLOPE = "the slope for x <= 0 (any finite real; alpha > 1 and alpha < 0 work as written)."
+_TRACED = (
+    " A 0-d array works too (a value traced by jax.jit or tf.function, a tensor): only its shape and "
+    "dtype can be checked, and it is rounded to the dtype x is computed in, as a Python number is."
+)
+_ALPHA_SLOPE = "the slope for x <= 0 (any finite real; alpha > 1 and alpha < 0 work as written)." + _TRACED
 
 _LINEAR = Properties(bounded=False, monotone=True, zero_centred=True, saturating=False)
 _LEAKY_FORMULA = r"\begin{cases} x & x > 0 \\ \alpha x & x \le 0 \end{cases}"
@@ -192,8 +205,8 @@ _LEAKY_DERIVATIVE = r"\begin{cases} 1 & x > 0 \\ \alpha & x \le 0 \end{cases}"
     output_derivative=_leaky_relu_derivative,  # for alpha >= 0, y > 0 exactly where x > 0
     output_derivative_valid=lambda params: params["alpha"] >= 0,
     mask=_positive,
-    mask_derivative=lambda mask, like, xp, alpha: _from_mask(xp, mask, like, alpha),
-    params=(Param("alpha", 0.2, finite_number, _ALPHA_SLOPE),),
+    mask_derivative=lambda mask, like, xp, alpha: _from_mask(xp, mask, like, _number(xp, like, alpha)),
+    params=(Param("alpha", 0.2, finite_or_traced, _ALPHA_SLOPE),),
     formula=_LEAKY_FORMULA,
     derivative_formula=_LEAKY_DERIVATIVE,
     properties=_LINEAR,
@@ -228,7 +241,7 @@ def leaky_relu(x, xp, alpha):
         array([ 1.       , -0.1      ,  3.4      , -0.42     ,  0.       ,
                -1.3000001], dtype=float32)
     """
-    return xp.where(x > 0, x, alpha * x)
+    return xp.where(x > 0, x, _number(xp, x, alpha) * x)
 
 
 def _slope_array(x, xp, alpha):
@@ -242,13 +255,13 @@ def _slope_array(x, xp, alpha):
             f"rectifiers.prelu: alpha must be a real number or real array (of the dtypes "
             f"{', '.join(REAL_DTYPES)}). Received: alpha of dtype {name}"
         )
-    if _rank(x) is None:
+    if rank(x) is None:
         raise ValueError(
             "rectifiers.prelu: an array alpha needs x of known rank, to check that it broadcasts. "
             "Received: x of unknown rank (a tf.function traced with TensorSpec(shape=None)?)"
         )
     shape, alpha_shape = tuple(x.shape), tuple(alpha.shape)
-    if not _broadcasts_into(alpha_shape, shape):
+    if not broadcasts_into(alpha_shape, shape):
         raise ValueError(
             f"rectifiers.prelu: alpha must broadcast against x without changing its shape. "
             f"Received: alpha of shape {alpha_shape} for x of shape {shape}"
@@ -262,24 +275,12 @@ def _slope_array(x, xp, alpha):
     return alpha
 
 
-def _broadcasts_into(small, shape) -> bool:
-    if len(small) > len(shape):
-        return False
-    return all(a in (1, b) for a, b in zip(reversed(small), reversed(shape), strict=False))
-
-
 def _concrete(value):
     """``bool(value)``, or ``None`` while tracing (``jax.jit``, ``tf.function``), where it is unknown."""
     try:
         return bool(value)
     except Exception:  # a tracer: the value is only known at run time
         return None
-
-
-def _rank(x):
-    """The number of axes of ``x``; ``None`` where it is unknown (TensorFlow traced with
-    ``TensorSpec(shape=None)``, whose ``TensorShape.rank`` is then ``None``)."""
-    return None if getattr(x.shape, "rank", 0) is None else len(x.shape)
 
 
 def _finite_or_array(value):
@@ -442,20 +443,25 @@ def rrelu(x, xp, lower, upper, training, seed):
     return xp.where(x > 0, x, _rrelu_slope(x, xp, lower, upper, training, seed) * x)
 
 
+_ELU_ALPHA = "the scale of the negative saturation, -alpha." + _TRACED
+
+
 def _negative_part(xp, x):
     """``x`` where ``x <= 0`` (NaN included), 0 elsewhere: keeps exp/expm1 finite on the branch not taken."""
     return xp.where(x > 0, _constant(xp, x, 0), x)
 
 
 def _elu_derivative(x, xp, alpha):
-    return xp.where(x > 0, _constant(xp, x, 1), alpha * xp.exp(_negative_part(xp, x)))
+    return xp.where(x > 0, _constant(xp, x, 1), _number(xp, x, alpha) * xp.exp(_negative_part(xp, x)))
 
 
 @activation(
     derivative=_elu_derivative,
-    output_derivative=lambda y, xp, alpha: xp.where(y > 0, _constant(xp, y, 1), y + alpha),
+    output_derivative=lambda y, xp, alpha: xp.where(y > 0, _constant(xp, y, 1), y + _number(xp, y, alpha)),
     output_derivative_valid=lambda params: params["alpha"] >= 0,
-    params=(Param("alpha", 1.0, finite_number, "the scale of the negative saturation, -alpha."),),
+    params=(
+        Param("alpha", 1.0, finite_or_traced, "the scale of the negative saturation, -alpha." + _TRACED),
+    ),
     formula=r"\begin{cases} x & x > 0 \\ \alpha (e^x - 1) & x \le 0 \end{cases}",
     derivative_formula=r"\begin{cases} 1 & x > 0 \\ \alpha e^x & x \le 0 \end{cases}",
     rounds_once=True,
@@ -487,7 +493,7 @@ def elu(x, xp, alpha):
         >>> rf.elu(np.array([1.0, -0.5, 0.0, -6.5], dtype=np.float32))
         array([ 1.        , -0.39346933,  0.        , -0.99849653], dtype=float32)
     """
-    return xp.where(x > 0, x, alpha * xp.expm1(_negative_part(xp, x)))
+    return xp.where(x > 0, x, _number(xp, x, alpha) * xp.expm1(_negative_part(xp, x)))
 
 
 def _selu_derivative(x, xp):
@@ -619,9 +625,27 @@ def tanh(x, xp):
 
 
 @activation(
-    params=(Param("axis", -1, integer, "the axis the probabilities sum to 1 along."),),
+    params=(
+        Param(
+            "axis",
+            -1,
+            check_axis,
+            "the axis, or tuple of axes, the probabilities sum to 1 over (a tuple: the joint slice).",
+        ),
+        Param(
+            "where",
+            None,
+            check_where,
+            "None, or a boolean array that broadcasts against x: True keeps a position; a masked "
+            "one gives 0 and passes no gradient, and a row with every position masked gives zeros "
+            "(jax.nn.softmax's where).",
+            kind="keyword",
+            hyper=False,
+        ),
+    ),
     formula=r"\frac{e^{x_i - \max_j x_j}}{\sum_k e^{x_k - \max_j x_j}}",
     derivative_formula=r"\frac{\partial y_i}{\partial x_j} = y_i (\delta_{ij} - y_j)",
+    output_jvp=output_jvp,
     rounds_once=True,
     properties=_SATURATING,
     reference=Reference(
@@ -631,10 +655,14 @@ def tanh(x, xp):
     family="softmax",
     in_place=False,
 )
-def softmax(x, xp, axis):
-    r"""Softmax along ``axis``, shifted by the maximum so that finite input never overflows.
+def softmax(x, xp, axis, where):
+    r"""Softmax over ``axis`` (one axis, or a tuple of axes normalised jointly), shifted by the
+    maximum so that finite input never overflows.
 
     A 0-d input is one element (its softmax is 1); +inf gives NaN, as in PyTorch and JAX.
+    ``where`` masks positions out, as ``jax.nn.softmax``'s: they give 0, a row with none kept
+    gives zeros, and their input (inf or NaN included) reaches neither the result nor the
+    gradient. Under JAX the backward pass keeps the output alone (a ``custom_jvp``).
 
     {args}
 
@@ -647,25 +675,10 @@ def softmax(x, xp, axis):
         array([0.09003057, 0.24472848, 0.66524094], dtype=float32)
         >>> rf.softmax(np.array([1000.0, 1000.0]))
         array([0.5, 0.5])
+        >>> rf.softmax(np.zeros((2, 2)), axis=(0, 1))
+        array([[0.25, 0.25],
+               [0.25, 0.25]])
+        >>> rf.softmax(np.array([1.0, 1.0, np.inf]), where=np.array([True, True, False]))
+        array([0.5, 0.5, 0. ])
     """
-    ndim = _rank(x)
-    if ndim is None:
-        raise ValueError(
-            "rectifiers.softmax needs the rank (number of axes) of x, to place axis. Received: x of "
-            "unknown rank; trace tf.function with a shape of known rank, e.g. TensorSpec([None, 10])"
-        )
-    if ndim == 0:
-        return softmax_math(xp.reshape(x, (1,)), xp, 0)[0]
-    if not -ndim <= axis < ndim:
-        raise ValueError(
-            f"rectifiers.softmax: axis must lie in [{-ndim}, {ndim}) for a {ndim}-d array. "
-            f"Received: axis={axis}"
-        )
-    if any(n == 0 for n in x.shape):
-        return x * 1
-    return softmax_math(x, xp, axis)
-
-
-def softmax_math(x, xp, axis):
-    e = xp.exp(x - xp.max(x, axis=axis, keepdims=True))
-    return e / xp.sum(e, axis=axis, keepdims=True)
+    return _softmax(x, xp, axis, where)

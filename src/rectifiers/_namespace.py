@@ -123,6 +123,43 @@ def device(xp, x):
     return None if library(xp) == "tensorflow" else array_api_compat.device(x)
 
 
+def not_for_autograph(function):
+    """``function`` marked as ``tf.autograph.experimental.do_not_convert`` marks one, without
+    importing TensorFlow: AutoGraph reads the attribute ``autograph_info__`` before converting and
+    then runs the function as plain Python. ``tf.function(rf.relu)`` then traces our ops as they
+    are (they have no tensor-dependent control flow to convert) instead of trying to rewrite our
+    code and array-api-compat's, which it cannot parse (``:=``), and logs no "AutoGraph could not
+    transform" warning."""
+    function.autograph_info__ = None
+    return function
+
+
+def constant(xp, like, value):
+    """``value`` as a 0-d array of ``like``'s dtype, library and device."""
+    return xp.asarray(value, dtype=like.dtype, device=device(xp, like))
+
+
+def from_output(compute, tangent, x, arrays: dict):
+    """``compute(x, arrays)`` for a JAX ``x``, differentiated by ``tangent(y, dx, arrays)`` from its
+    output ``y`` (a ``jax.custom_jvp``): reverse mode then keeps ``y`` (and ``arrays``, masks),
+    not the intermediates of ``compute``. ``arrays``: the call's array arguments (not
+    differentiated), passed in rather than closed over, as ``jax.custom_jvp`` asks.
+    """
+    import jax
+
+    @jax.custom_jvp
+    def function(x, arrays):
+        return compute(x, arrays)
+
+    @function.defjvp
+    def rule(primals, tangents):
+        x, arrays = primals
+        y = function(x, arrays)
+        return y, tangent(y, tangents[0], arrays)
+
+    return function(x, arrays)
+
+
 def quiet_floating_point(xp):
     """NumPy warns about inf * 0 and overflow in the branch a ``where`` then discards; the results
     are what the rules say, so those warnings would only be noise. A no-op for other libraries."""

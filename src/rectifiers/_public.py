@@ -19,6 +19,7 @@ import sys
 
 from . import _functional  # noqa: F401  (registers every spec)
 from ._apply import args_section, evaluate
+from ._namespace import not_for_autograph
 from ._spec import ActivationSpec, get, names
 
 HEADER = '''"""The public functional API, generated from the registry by ``python -m rectifiers._public``.
@@ -33,6 +34,7 @@ from __future__ import annotations
 
 from . import _functional  # noqa: F401  (registers every spec)
 from ._apply import evaluate as _evaluate
+from ._namespace import not_for_autograph as _not_for_autograph
 from ._spec import get as _get
 '''
 
@@ -53,7 +55,7 @@ def _function_source(spec: ActivationSpec) -> str:
     params = ", ".join(f"{p.name!r}: {p.name}" for p in spec.params)
     out = "out" if spec.elementwise else "None"
     return (
-        f"\n\ndef {spec.name}{spec.signature()}:\n"
+        f"\n\n@_not_for_autograph\ndef {spec.name}{spec.signature()}:\n"
         f'    r"""{text}"""\n'
         f"    return _evaluate({_constant(spec.name)}, x, {{{params}}}, name, {out})\n"
     )
@@ -96,6 +98,7 @@ def function(name: str):
         x, call, out = given.pop("x"), given.pop("name"), given.pop("out", None)
         return evaluate(spec, x, given, call, out)
 
+    not_for_autograph(public)
     public.__name__ = public.__qualname__ = spec.name
     public.__module__ = "rectifiers"
     public.__signature__ = signature

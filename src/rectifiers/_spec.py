@@ -14,6 +14,8 @@ import numbers
 from collections.abc import Callable
 from typing import Any
 
+from ._dtypes import REAL_DTYPES, dtype_name
+
 REQUIRED = inspect.Parameter.empty
 
 
@@ -108,6 +110,10 @@ class ActivationSpec:
     # backward pass can then keep 1 bit per element instead of a float copy.
     mask: Callable | None = None
     mask_derivative: Callable | None = None
+    # The tangent from the output, ``output_jvp(y, dx, xp, **params)``, for activations that are
+    # not elementwise (softmax's y * (dx - sum(y dx))): under JAX the public function is a
+    # custom_jvp with it, so that reverse mode keeps the output alone (``_apply``).
+    output_jvp: Callable | None = None
     keeps_integers: bool = False
     rounds_once: bool = False  # computed in float64 where available, rounded once (see _dtypes)
     check: Callable[[dict], str | None] | None = None  # checks across parameters
@@ -250,6 +256,24 @@ def finite_number(value) -> Exception | None:
         return ValueError("must be finite and within the float64 range (|value| < 1.8e308)")
     if not finite:
         return ValueError("must be finite")
+    return None
+
+
+def finite_or_traced(value) -> Exception | None:
+    """A finite real number, or a 0-d real array: a slope traced by ``jax.jit`` or ``tf.function``
+    (or any tensor), whose value cannot be read, so only its shape and dtype are checked (a 0-d
+    NumPy array is read: it is checked as the number it holds)."""
+    if isinstance(value, numbers.Real) or value is None or isinstance(value, (str, bytes)):
+        return finite_number(value)
+    shape, dtype = getattr(value, "shape", None), getattr(value, "dtype", None)
+    if shape is None or dtype is None:
+        return finite_number(value)
+    if dtype_name(dtype) not in REAL_DTYPES:
+        return TypeError(f"must be a real number or a 0-d real array, not of dtype {dtype_name(dtype)}")
+    if getattr(shape, "rank", 0) is None or tuple(shape) != ():
+        return ValueError("must be one number: a Python number or a 0-d array (shape ())")
+    if type(value).__module__ == "numpy":
+        return finite_number(value.item())
     return None
 
 

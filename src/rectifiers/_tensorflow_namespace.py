@@ -75,6 +75,10 @@ def all(x, /, *, axis=None, keepdims=False):
     return tf.math.reduce_all(x, axis=axis, keepdims=keepdims)
 
 
+def any(x, /, *, axis=None, keepdims=False):
+    return tf.math.reduce_any(x, axis=axis, keepdims=keepdims)
+
+
 def sum(x, /, *, axis=None, keepdims=False, dtype=None):
     return tf.math.reduce_sum(x, axis=axis, keepdims=keepdims)
 

@@ -23,7 +23,7 @@ class ActivationFunction:
 
     def __init__(self, activation: str, **params):
         spec = get(activation)
-        if any(not p.hyper for p in spec.params):
+        if spec.draws:
             raise ValueError(
                 f"rectifiers.keras.activation: {spec.name} draws random slopes in training, which an "
                 f"activation function cannot see; use the rectifiers.keras.RReLU layer. "
@@ -118,7 +118,7 @@ def with_defaults() -> dict[str, KerasFunction]:
     with ``keras.activations``' names and defaults where Keras has the function."""
     functions = {}
     for name, spec in REGISTRY.items():
-        if all(p.hyper and p.default is not REQUIRED for p in spec.params):
+        if not spec.draws and all(p.default is not REQUIRED for p in spec.params if p.hyper):
             form = _spelling.function_form(spec)
             functions[name] = KerasFunction(name, **{a.core: a.default for a in form.args if a.core})
     return functions

@@ -23,6 +23,7 @@ import torch
 
 from .._apply import evaluate
 from .._fast._compiled import _native
+from .._shapes import is_axis
 from .._spec import get as spec_of, names
 
 aten = torch.ops.aten
@@ -178,17 +179,22 @@ def _leaky_from_input(spec, g, x, w, p):
 FROM_INPUT = {"leaky": _leaky_from_input}
 
 
-def _softmax(spec, x, axis):
-    """``torch.softmax``; an axis that ``x`` lacks goes to the core, which says what it accepts."""
+def _softmax(spec, x, params):
+    """``torch.softmax``; a tuple of axes or a ``where`` (which torch's softmax does not take), or
+    an axis that ``x`` lacks, goes to the core, which computes the first two and says what it
+    accepts for the third."""
+    axis = params["axis"]
     try:
-        return torch.softmax(x, axis)
+        if is_axis(axis) and params.get("where") is None:
+            return torch.softmax(x, axis)
     except IndexError:
-        return evaluate(spec, x, {"axis": axis})
+        pass
+    return evaluate(spec, x, params)
 
 
 # Families PyTorch differentiates from their output already: used as they are.
 NATIVE = {
     "sigmoid": lambda spec, x, p, inplace: x.sigmoid_() if inplace else torch.sigmoid(x),
     "tanh": lambda spec, x, p, inplace: x.tanh_() if inplace else torch.tanh(x),
-    "softmax": lambda spec, x, p, inplace: _softmax(spec, x, p["axis"]),
+    "softmax": lambda spec, x, p, inplace: _softmax(spec, x, p),
 }

@@ -12,8 +12,9 @@ from torch._subclasses.fake_tensor import is_fake
 from torch.autograd import forward_ad
 
 from .. import _spec as registry
-from .._apply import evaluate
-from .._functional import _broadcasts_into, _slope_array
+from .._apply import evaluate, read_numbers
+from .._functional import _slope_array
+from .._shapes import broadcasts_into
 from ._autograd import (
     SMALL,
     XP,
@@ -90,7 +91,7 @@ def _weight(spec, x, params, checked=False):
     alpha = params.pop(learned[0])
     if not isinstance(alpha, torch.Tensor):
         return torch.tensor(alpha, dtype=x.dtype, device=x.device)
-    fits = checked or _broadcasts_into(alpha.shape, x.shape)
+    fits = checked or broadcasts_into(alpha.shape, x.shape)
     if alpha.dtype == torch.bool or alpha.is_complex() or not fits:
         _slope_array(x, XP, alpha.detach())  # the core's message; shapes and dtypes only, no values
     return alpha if alpha.dtype == x.dtype else alpha.to(x.dtype)
@@ -146,7 +147,7 @@ def _needs_grad(x, weight) -> bool:
 def _prepare(spec, x, params, memory, inplace):
     """The checks and the resolved parameters: what a call knows before it computes."""
     _check_call(spec, x, memory, inplace)
-    return spec.resolve(**params)
+    return read_numbers(spec, spec.resolve(**params))  # a 0-d tensor slope: the number it holds
 
 
 def check(spec, params: dict, *, memory="auto", inplace=False):
