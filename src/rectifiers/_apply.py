@@ -127,8 +127,13 @@ def _run(spec: ActivationSpec, kind: str, x, params: dict, name, keep_integers: 
         return np.ma.masked_array(y, mask=mask.copy())
     view = numpy_view(x) if fast and out is None and spec.elementwise and _plain(params) else None
     if view is not None and not spec.stochastic(spec.resolve(**params)):  # (random draws: torch's own)
-        # a CPU torch tensor: the NumPy fast path on its memory, the NumPy reference's bits
-        return from_numpy_view(x, _run(spec, kind, view, params, name, keep_integers, fast=fast))
+        # a CPU torch tensor: the NumPy fast path on its memory, the NumPy reference's bits, inside
+        # the tensor's library's naming scope (torch's record_function) when a name is given
+        if name is None:
+            return from_numpy_view(x, _run(spec, kind, view, params, name, keep_integers, fast=fast))
+        call_name(spec.name, name)
+        with name_scope(as_array(x)[0], name):
+            return from_numpy_view(x, _run(spec, kind, view, params, name, keep_integers, fast=fast))
     xp, x = as_array(x)
     dtype = check_real(x, spec.name)
     resolved = spec.resolve(**params)
