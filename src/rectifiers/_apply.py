@@ -74,6 +74,14 @@ def _cast_parameters(spec: ActivationSpec, resolved: dict, work, x_dtype) -> dic
     return resolved
 
 
+def _fused(spec: ActivationSpec, xp, x, resolved: dict, work, result):
+    """The forward as one compiled kernel where the namespace has them (a TensorFlow graph:
+    ``_tensorflow_namespace.fused``), with the spec's derivative as its gradient; else ``None``."""
+    if not spec.elementwise or not hasattr(xp, "fused"):
+        return None
+    return xp.fused(x, spec.forward, spec.derivative, resolved, work(), result)
+
+
 def _run(spec: ActivationSpec, kind: str, x, params: dict, name, keep_integers: bool, out=None, fast=True):
     math = spec.forward if kind == "forward" else spec.derivative
     x, mask = (x, None) if type(x) is np.ndarray else _masked(spec, x, out)
@@ -100,10 +108,9 @@ def _run(spec: ActivationSpec, kind: str, x, params: dict, name, keep_integers: 
         if y is not None:
             return y
     with name_scope(xp, name), quiet_floating_point(xp):
-        if integers:
-            y = math(x, xp, **resolved)
-        else:
-            y = math(xp.astype(x, work(), copy=False), xp, **resolved)
+        y = None if integers or kind != "forward" else _fused(spec, xp, x, resolved, work, result)
+        if y is None:
+            y = math(x if integers else xp.astype(x, work(), copy=False), xp, **resolved)
         y = xp.astype(y, result, copy=False)  # integers too: ">u2" in, native order out
     if out is None:
         return as_result(xp, y)
