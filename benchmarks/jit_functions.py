@@ -137,9 +137,9 @@ def main(argv=None):
     for library in args.library:
         cases = (jax_cases if library == "jax" else tensorflow_cases)(x, w, alpha)
         for name in args.names:
-            (ours_fwd, ours_grad), (their_fwd, their_grad) = cases[name]
-            for label, ours, theirs in (("forward", ours_fwd, their_fwd), ("gradient", ours_grad, their_grad)):
-                a, b, r = measure(ours, theirs, args.rounds, args.number)
+            ours, theirs = cases[name]
+            for label, mine, peer in zip(("forward", "gradient"), ours, theirs, strict=True):
+                a, b, r = measure(mine, peer, args.rounds, args.number)
                 print(f"{library:<11}{name:<12}{label:<9}{a:9.2f}{b:11.2f}{r:7.2f}x", flush=True)
 
 

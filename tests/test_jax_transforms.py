@@ -90,3 +90,28 @@ def test_integers_keep_their_dtype_under_jit():
     x = jnp.array([-3, 0, 7], dtype=jnp.int8)
     assert jax.jit(rf.relu)(x).dtype == jnp.int8
     assert jax.jit(rf.relu6)(x).tolist() == [0, 0, 6]
+
+
+#: Each jax.nn function with the core's call that computes the same function.
+JAX_NN = {
+    "relu": (jax.nn.relu, rf.relu),
+    "relu6": (jax.nn.relu6, rf.relu6),
+    "leaky_relu": (lambda v: jax.nn.leaky_relu(v, 0.2), lambda v: rf.leaky_relu(v, alpha=0.2)),
+    "prelu": (lambda v: jax.nn.leaky_relu(v, 0.25), lambda v: rf.prelu(v, 0.25)),
+    "rrelu": (lambda v: jax.nn.leaky_relu(v, 0.25), lambda v: rf.rrelu(v, 0.125, 0.375)),
+    "elu": (jax.nn.elu, rf.elu),
+    "selu": (jax.nn.selu, rf.selu),
+    "sigmoid": (jax.nn.sigmoid, rf.sigmoid),
+    "tanh": (jnp.tanh, rf.tanh),
+}
+
+
+@pytest.mark.parametrize("name", ELEMENTWISE)
+def test_second_derivative_is_jax_nn_s(name):
+    """d2/dx2 (grad of grad, under jit) equals jax.nn's: the custom_jvp the core traces
+    (``_namespace.fused``) is itself differentiable; zeros for the piecewise-linear ones."""
+    assert set(JAX_NN) == set(ELEMENTWISE), "every elementwise activation has its jax.nn twin here"
+    theirs, ours = JAX_NN[name]
+    x = jnp.asarray(np.linspace(-3.0, 3.0, 7) + 0.25)  # float64 (x64), no point on a kink
+    got, want = (jax.jit(jax.vmap(jax.grad(jax.grad(f))))(x) for f in (ours, theirs))
+    np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=1e-9, atol=1e-12)

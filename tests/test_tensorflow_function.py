@@ -136,15 +136,18 @@ def _second_derivative(f, x):
     return outer.gradient(first, x)
 
 
+@pytest.mark.parametrize("traced", [False, True], ids=["eager", "tf.function"])
 @pytest.mark.parametrize("size", [7, 0], ids=["seven", "empty"])
 @pytest.mark.parametrize("name", ELEMENTWISE)
-def test_second_derivative_through_nested_tapes_is_tf_nn_s(name, size):
+def test_second_derivative_through_nested_tapes_is_tf_nn_s(name, size, traced):
     """d2/dx2 through two GradientTapes is a tensor (tf.nn's), never None: zeros for the
-    piecewise-linear activations, on empty inputs too."""
+    piecewise-linear activations, on empty inputs too; in a graph too, where the forward and
+    its gradient are compiled kernels (``_tensorflow_namespace.fused``)."""
     assert set(TF_NN) == set(ELEMENTWISE), "every elementwise activation has its tf.nn twin here"
     theirs, ours = TF_NN[name]
     x = tf.constant(np.linspace(-3.0, 3.0, size) + 0.25, dtype=tf.float64)  # no point on a kink
-    got, want = _second_derivative(ours, x), _second_derivative(theirs, x)
+    second = tf.function(_second_derivative) if traced else _second_derivative
+    got, want = second(ours, x), second(theirs, x)
     assert got is not None and want is not None
     np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-9, atol=1e-12)
     if rf.get(name).mask is not None:

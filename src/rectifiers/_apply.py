@@ -14,7 +14,16 @@ import numpy as np
 
 from . import _fast
 from ._dtypes import cast_parameter, check_real, float_dtype_for, is_integer, working_dtype
-from ._namespace import as_array, as_result, device, library, name_scope, quiet_floating_point, unmask
+from ._namespace import (
+    as_array,
+    as_result,
+    device,
+    fused,
+    library,
+    name_scope,
+    quiet_floating_point,
+    unmask,
+)
 from ._spec import REGISTRY, REQUIRED, ActivationSpec, call_name, get
 
 
@@ -75,11 +84,11 @@ def _cast_parameters(spec: ActivationSpec, resolved: dict, work, x_dtype) -> dic
 
 
 def _fused(spec: ActivationSpec, xp, x, resolved: dict, work, result):
-    """The forward as one compiled kernel where the namespace has them (a TensorFlow graph:
-    ``_tensorflow_namespace.fused``), with the spec's derivative as its gradient; else ``None``."""
-    if not spec.elementwise or not hasattr(xp, "fused"):
+    """The forward with the spec's derivative as its gradient, compiled as one unit where the
+    library traces (``_namespace.fused``); else ``None``."""
+    if not spec.elementwise:
         return None
-    return xp.fused(x, spec.forward, spec.derivative, resolved, work(), result)
+    return fused(xp, x, spec.forward, spec.derivative, resolved, work(), result)
 
 
 def _run(spec: ActivationSpec, kind: str, x, params: dict, name, keep_integers: bool, out=None, fast=True):

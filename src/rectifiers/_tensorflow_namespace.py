@@ -6,7 +6,6 @@ TensorFlow op, so ``tf.function`` traces it and ``GradientTape`` differentiates 
 keeps its gradient connected to its operands, so nested tapes give second derivatives).
 """
 
-import builtins
 import sys
 
 import tensorflow as tf
@@ -111,12 +110,9 @@ _FUSED: dict = {}
 
 def fused(x, forward, derivative, params: dict, work, result):
     """``forward`` of ``x`` (cast to ``work``, the result to ``result``) as one XLA kernel, with
-    ``derivative`` as its gradient; ``None`` where it does not apply: eagerly (each call would
-    compile), without a derivative, or for parameters that are not plain numbers (prelu's
-    array of slopes, rrelu's draws)."""
-    if derivative is None or tf.executing_eagerly():
-        return None
-    if not builtins.all(type(v) in (float, int) for v in params.values()):
+    ``derivative`` as its gradient (``_namespace.fused`` checked that the parameters are plain
+    numbers); ``None`` eagerly, where each call would compile."""
+    if tf.executing_eagerly():
         return None
     key = (forward, derivative, tuple(params.items()), work, result, x.dtype)
     op = _FUSED.get(key)
@@ -134,7 +130,8 @@ def _compile(forward, derivative, params, work, result, dtype):
 
     @tf.function(jit_compile=True, reduce_retracing=True)
     def gradient(x, g):
-        return tf.cast(tf.cast(g, work) * derivative(tf.cast(x, work), xp, **params), dtype)
+        grad = tf.cast(tf.cast(g, work) * derivative(tf.cast(x, work), xp, **params), dtype)
+        return _depends_on(grad, x)  # relu's constant derivative: a second tape finds zeros, not None
 
     @tf.custom_gradient
     def op(x):
