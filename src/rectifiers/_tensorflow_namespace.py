@@ -127,11 +127,11 @@ def fused(x, forward, derivative, params: dict, work, result):
 def _compile(forward, derivative, params, work, result, dtype):
     xp = sys.modules[__name__]
 
-    @tf.function(jit_compile=True, reduce_retracing=True)
+    @tf.function(jit_compile=True, reduce_retracing=True, autograph=False)  # no Python control flow
     def value(x):
         return tf.cast(forward(tf.cast(x, work), xp, **params), result)
 
-    @tf.function(jit_compile=True, reduce_retracing=True)
+    @tf.function(jit_compile=True, reduce_retracing=True, autograph=False)  # no Python control flow
     def gradient(x, g):
         wide = tf.cast(x, work)
         slope = _namespace.slope_of(derivative, wide, forward(wide, xp, **params), xp, params)
