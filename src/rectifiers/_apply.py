@@ -85,19 +85,10 @@ def _cast_parameters(spec: ActivationSpec, resolved: dict, work, x_dtype) -> dic
 
 def _fused(spec: ActivationSpec, xp, x, resolved: dict, work, result):
     """The forward with the spec's derivative as its gradient, compiled as one unit where the
-    library traces (``_namespace.fused``); else ``None``. The derivative is taken from the
-    output where the spec says that is exact and does not cancel (tanh's 1 - y^2, sigmoid's
-    y (1 - y), as torch's backward takes them): it reuses the forward's tanh or exp."""
-    if not spec.elementwise or spec.derivative is None:
+    library traces (``_namespace.fused``); else ``None``."""
+    if not spec.elementwise:
         return None
-    from_output = (
-        spec.rounds_once
-        and spec.output_derivative is not None
-        and not spec.output_derivative_cancels
-        and spec.output_derivative_valid(resolved)
-    )
-    derivative = (spec.output_derivative, True) if from_output else (spec.derivative, False)
-    return fused(xp, x, spec.forward, derivative, resolved, work(), result)
+    return fused(xp, x, spec.forward, spec.derivative, resolved, work(), result)
 
 
 def _run(spec: ActivationSpec, kind: str, x, params: dict, name, keep_integers: bool, out=None, fast=True):

@@ -120,15 +120,14 @@ def name_scope(xp, name: str | None):
     return contextlib.nullcontext()
 
 
-def fused(xp, x, forward, derivative: tuple, params: dict, work, result):
-    """``forward(x)`` (computed in ``work``, returned as ``result``) with ``derivative``
-    (``(function, of_output)``: f' as a function of ``y``, or of ``x``) as its derivative, as
-    one compiled unit where a library traces: in a TensorFlow graph, one XLA kernel each way
-    (``_tensorflow_namespace.fused``); under a JAX transformation, a ``custom_jvp`` whose
-    tangent is ``t * f'``, in place of differentiating the math's every ``where`` and cast.
-    ``None`` elsewhere (the math runs as written), and for parameters that are not plain
-    numbers (prelu's array of slopes, rrelu's draws)."""
-    if not all(type(v) in (float, int) for v in params.values()):
+def fused(xp, x, forward, derivative, params: dict, work, result):
+    """``forward(x)`` (computed in ``work``, returned as ``result``) with ``derivative`` as its
+    derivative, as one compiled unit where a library traces: in a TensorFlow graph, one XLA
+    kernel each way (``_tensorflow_namespace.fused``); under a JAX transformation, a
+    ``custom_jvp`` whose tangent is ``t * derivative(x)``, in place of differentiating the
+    math's every ``where`` and cast. ``None`` elsewhere (the math runs as written), and for
+    parameters that are not plain numbers (prelu's array of slopes, rrelu's draws)."""
+    if derivative is None or not all(type(v) in (float, int) for v in params.values()):
         return None
     lib = library(xp)
     if lib == "tensorflow":
@@ -136,12 +135,6 @@ def fused(xp, x, forward, derivative: tuple, params: dict, work, result):
     if lib == "jax":
         return _jax_fused(xp, x, forward, derivative, params, work, result)
     return None
-
-
-def slope_of(derivative: tuple, x, y, xp, params: dict):
-    """f' at ``x`` (whose value is ``y``), from whichever of the two ``derivative`` takes."""
-    function, of_output = derivative
-    return function(y if of_output else x, xp, **params)
 
 
 _JAX_FUSED: dict = {}
@@ -164,9 +157,8 @@ def _jax_fused(xp, x, forward, derivative, params, work, result):
         def _(primals, tangents):
             (x,), (t,) = primals, tangents
             wide = xp.astype(x, work)
-            y = forward(wide, xp, **params)
-            slope = slope_of(derivative, wide, y, xp, params)
-            return xp.astype(y, result), xp.astype(xp.astype(t, work) * slope, result)
+            y = xp.astype(forward(wide, xp, **params), result)
+            return y, xp.astype(xp.astype(t, work) * derivative(wide, xp, **params), result)
 
         _JAX_FUSED[key] = op
     return op(x)

@@ -11,8 +11,6 @@ import sys
 import tensorflow as tf
 from tensorflow.python.eager import record  # whether a tape is recording: no public API
 
-from . import _namespace
-
 LIBRARY = "tensorflow"
 
 float16, bfloat16, float32, float64 = tf.float16, tf.bfloat16, tf.float32, tf.float64
@@ -112,9 +110,8 @@ _FUSED: dict = {}
 
 def fused(x, forward, derivative, params: dict, work, result):
     """``forward`` of ``x`` (cast to ``work``, the result to ``result``) as one XLA kernel, with
-    ``derivative`` (``(function, of_output)``) as its gradient, another (``_namespace.fused``
-    checked that the parameters are plain numbers); ``None`` eagerly, where each call would
-    compile."""
+    ``derivative`` as its gradient (``_namespace.fused`` checked that the parameters are plain
+    numbers); ``None`` eagerly, where each call would compile."""
     if tf.executing_eagerly():
         return None
     key = (forward, derivative, tuple(params.items()), work, result, x.dtype)
@@ -133,9 +130,7 @@ def _compile(forward, derivative, params, work, result, dtype):
 
     @tf.function(jit_compile=True, reduce_retracing=True, autograph=False)  # no Python control flow
     def gradient(x, g):
-        wide = tf.cast(x, work)
-        slope = _namespace.slope_of(derivative, wide, forward(wide, xp, **params), xp, params)
-        grad = tf.cast(tf.cast(g, work) * slope, dtype)
+        grad = tf.cast(tf.cast(g, work) * derivative(tf.cast(x, work), xp, **params), dtype)
         return _depends_on(grad, x)  # relu's constant derivative: a second tape finds zeros, not None
 
     @tf.custom_gradient
