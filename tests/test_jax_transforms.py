@@ -2,10 +2,13 @@
 values and derivatives, the kink rule included, for every activation."""
 
 import numpy as np
+import oracle
 import pytest
+from compare import assert_ulps
 
 import rectifiers as rf
 from rectifiers._apply import evaluate
+from rectifiers._dtypes import numpy_dtype
 
 jax = pytest.importorskip("jax")
 jnp = jax.numpy
@@ -90,3 +93,45 @@ def test_integers_keep_their_dtype_under_jit():
     x = jnp.array([-3, 0, 7], dtype=jnp.int8)
     assert jax.jit(rf.relu)(x).dtype == jnp.int8
     assert jax.jit(rf.relu6)(x).tolist() == [0, 0, 6]
+
+
+#: Each jax.nn function with the core's call that computes the same function.
+JAX_NN = {
+    "relu": (jax.nn.relu, rf.relu),
+    "relu6": (jax.nn.relu6, rf.relu6),
+    "leaky_relu": (lambda v: jax.nn.leaky_relu(v, 0.2), lambda v: rf.leaky_relu(v, alpha=0.2)),
+    "prelu": (lambda v: jax.nn.leaky_relu(v, 0.25), lambda v: rf.prelu(v, 0.25)),
+    "rrelu": (lambda v: jax.nn.leaky_relu(v, 0.25), lambda v: rf.rrelu(v, 0.125, 0.375)),
+    "elu": (jax.nn.elu, rf.elu),
+    "selu": (jax.nn.selu, rf.selu),
+    "sigmoid": (jax.nn.sigmoid, rf.sigmoid),
+    "tanh": (jnp.tanh, rf.tanh),
+}
+
+
+@pytest.mark.parametrize("name", ELEMENTWISE)
+def test_second_derivative_is_jax_nn_s(name):
+    """d2/dx2 (grad of grad, under jit) equals jax.nn's: the custom_jvp the core traces
+    (``_namespace.fused``) is itself differentiable; zeros for the piecewise-linear ones."""
+    assert set(JAX_NN) == set(ELEMENTWISE), "every elementwise activation has its jax.nn twin here"
+    theirs, ours = JAX_NN[name]
+    x = jnp.asarray(np.linspace(-3.0, 3.0, 7) + 0.25)  # float64 (x64), no point on a kink
+    got, want = (jax.jit(jax.vmap(jax.grad(jax.grad(f))))(x) for f in (ours, theirs))
+    np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "bfloat16", "float16"])
+@pytest.mark.parametrize("name", [name for name in ELEMENTWISE if rf.get(name).rounds_once])
+def test_exp_family_under_jit_and_grad_is_within_one_ulp(name, dtype):
+    """Under jit, inside the custom_jvp the core traces (``_namespace.fused``), the forward is
+    still float64 rounded once (x64): within 1 ulp of the float64 oracle, and so is the value
+    ``jax.value_and_grad`` returns."""
+    f, params = _fn(name)
+    points = np.concatenate(
+        [np.linspace(-30, 30, 1 << 15), np.random.default_rng(0).normal(scale=0.01, size=1 << 14)]
+    )
+    x = points.astype(numpy_dtype(dtype))
+    expected = oracle.forward(name, x.astype(np.float64), **params)
+    value = jax.jit(jax.vmap(jax.value_and_grad(f)))(jnp.asarray(x))[0]
+    for got in (jax.jit(f)(jnp.asarray(x)), value):
+        assert_ulps(np.asarray(got), expected, 1, f"{name} {dtype} under jax.jit")

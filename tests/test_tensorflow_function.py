@@ -2,7 +2,9 @@
 every activation, prelu's learned alpha, rrelu's generators, and unknown (None) dimensions."""
 
 import numpy as np
+import oracle
 import pytest
+from compare import assert_ulps
 
 import rectifiers as rf
 from rectifiers._apply import evaluate
@@ -45,6 +47,25 @@ def test_gradient_in_tf_function_equals_the_core_derivative(name, dtype):
     np.testing.assert_allclose(
         tf.cast(y, tf.float64).numpy(), evaluate(spec, x, params).astype("float64"), rtol=tol, atol=0
     )
+
+
+EXP_FAMILY = [name for name in ELEMENTWISE if rf.get(name).rounds_once]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "bfloat16", "float16"])
+@pytest.mark.parametrize("name", EXP_FAMILY)
+def test_exp_family_in_a_graph_is_within_one_ulp(name, dtype):
+    """Inside tf.function the math is one XLA kernel (``_tensorflow_namespace.fused``), still in
+    float64 and rounded once: within 1 ulp of the float64 oracle (XLA's float32 expm1 is 5 off)."""
+    spec, params = rf.get(name), rf.get(name).example_params
+    points = np.concatenate(
+        [np.linspace(-30, 30, 1 << 15), np.random.default_rng(0).normal(scale=0.01, size=1 << 14)]
+    )
+    x = points.astype(numpy_dtype(dtype))
+    traced = tf.function(lambda v: evaluate(spec, v, params))
+    got = tf.cast(traced(tf.cast(tf.constant(x.astype(np.float32)), dtype)), tf.float32).numpy()
+    expected = oracle.forward(name, x.astype(np.float64), **params)
+    assert_ulps(got.astype(x.dtype), expected, 1, f"{name} {dtype} in tf.function")
 
 
 def test_unknown_batch_dimension():
@@ -136,15 +157,18 @@ def _second_derivative(f, x):
     return outer.gradient(first, x)
 
 
+@pytest.mark.parametrize("traced", [False, True], ids=["eager", "tf.function"])
 @pytest.mark.parametrize("size", [7, 0], ids=["seven", "empty"])
 @pytest.mark.parametrize("name", ELEMENTWISE)
-def test_second_derivative_through_nested_tapes_is_tf_nn_s(name, size):
+def test_second_derivative_through_nested_tapes_is_tf_nn_s(name, size, traced):
     """d2/dx2 through two GradientTapes is a tensor (tf.nn's), never None: zeros for the
-    piecewise-linear activations, on empty inputs too."""
+    piecewise-linear activations, on empty inputs too; in a graph too, where the forward and
+    its gradient are compiled kernels (``_tensorflow_namespace.fused``)."""
     assert set(TF_NN) == set(ELEMENTWISE), "every elementwise activation has its tf.nn twin here"
     theirs, ours = TF_NN[name]
     x = tf.constant(np.linspace(-3.0, 3.0, size) + 0.25, dtype=tf.float64)  # no point on a kink
-    got, want = _second_derivative(ours, x), _second_derivative(theirs, x)
+    second = tf.function(_second_derivative) if traced else _second_derivative
+    got, want = second(ours, x), second(theirs, x)
     assert got is not None and want is not None
     np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-9, atol=1e-12)
     if rf.get(name).mask is not None:

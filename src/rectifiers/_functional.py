@@ -550,8 +550,9 @@ def _sigmoid_derivative(x, xp):
 
 
 def sigmoid_math(x, xp):
+    # 1 / (1 + e) for x >= 0, e / (1 + e) below: one division, the numerator chosen
     e = _exp_minus_abs(xp, x)
-    return xp.where(x >= 0, 1 / (1 + e), e / (1 + e))
+    return xp.where(x >= 0, _constant(xp, e, 1), e) / (1 + e)
 
 
 _SATURATING = Properties(bounded=True, monotone=True, zero_centred=False, saturating=True)

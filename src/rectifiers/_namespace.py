@@ -186,3 +186,47 @@ def name_scope(xp, name: str | None):
 
         return tf.name_scope(name)
     return contextlib.nullcontext()
+
+
+def fused(xp, x, forward, derivative, params: dict, work, result):
+    """``forward(x)`` (computed in ``work``, returned as ``result``) with ``derivative`` as its
+    derivative, as one compiled unit where a library traces: in a TensorFlow graph, one XLA
+    kernel each way (``_tensorflow_namespace.fused``); under a JAX transformation, a
+    ``custom_jvp`` whose tangent is ``t * derivative(x)``, in place of differentiating the
+    math's every ``where`` and cast. ``None`` elsewhere (the math runs as written), and for
+    parameters that are not plain numbers (prelu's array of slopes, rrelu's draws)."""
+    if derivative is None or not all(type(v) in (float, int) for v in params.values()):
+        return None
+    lib = library(xp)
+    if lib == "tensorflow":
+        return xp.fused(x, forward, derivative, params, work, result)
+    if lib == "jax":
+        return _jax_fused(xp, x, forward, derivative, params, work, result)
+    return None
+
+
+_JAX_FUSED: dict = {}
+
+
+def _jax_fused(xp, x, forward, derivative, params, work, result):
+    import jax
+
+    if not isinstance(x, jax.core.Tracer):
+        return None  # a concrete array: nothing is traced or differentiated
+    key = (forward, derivative, tuple(params.items()), work, result)
+    op = _JAX_FUSED.get(key)
+    if op is None:
+
+        @jax.custom_jvp
+        def op(x):
+            return xp.astype(forward(xp.astype(x, work), xp, **params), result)
+
+        @op.defjvp
+        def _(primals, tangents):
+            (x,), (t,) = primals, tangents
+            wide = xp.astype(x, work)
+            y = xp.astype(forward(wide, xp, **params), result)
+            return y, xp.astype(xp.astype(t, work) * derivative(wide, xp, **params), result)
+
+        _JAX_FUSED[key] = op
+    return op(x)

@@ -6,6 +6,8 @@ TensorFlow op, so ``tf.function`` traces it and ``GradientTape`` differentiates 
 keeps its gradient connected to its operands, so nested tapes give second derivatives).
 """
 
+import sys
+
 import tensorflow as tf
 from tensorflow.python.eager import record  # whether a tape is recording: no public API
 
@@ -96,3 +98,47 @@ class _Info:
 
 def __array_namespace_info__():
     return _Info()
+
+
+# -- inside a graph: one compiled kernel per activation ------------------------------------------
+#
+# Outside XLA, a TensorFlow graph runs each op as its own kernel, one pass over memory each: the
+# core's math (casts to float64, where, expm1, the links above) is 6-10 passes where tf.nn's is
+# one. Inside a traced graph (tf.function, Keras's train step) the same math is handed to XLA
+# once per activation, parameters and dtypes, and its derivative (the spec's, which follows the
+# kink rule) likewise for the backward: one fused loop each, in the same working dtype, so the
+# accuracy is the core's (docs/accuracy.md).
+
+_FUSED: dict = {}
+
+
+def fused(x, forward, derivative, params: dict, work, result):
+    """``forward`` of ``x`` (cast to ``work``, the result to ``result``) as one XLA kernel, with
+    ``derivative`` as its gradient (``_namespace.fused`` checked that the parameters are plain
+    numbers); ``None`` eagerly, where each call would compile."""
+    if tf.executing_eagerly():
+        return None
+    key = (forward, derivative, tuple(params.items()), work, result, x.dtype)
+    op = _FUSED.get(key)
+    if op is None:
+        op = _FUSED[key] = _compile(forward, derivative, params, work, result, x.dtype)
+    return op(x)
+
+
+def _compile(forward, derivative, params, work, result, dtype):
+    xp = sys.modules[__name__]
+
+    @tf.function(jit_compile=True, reduce_retracing=True, autograph=False)  # no Python control flow
+    def value(x):
+        return tf.cast(forward(tf.cast(x, work), xp, **params), result)
+
+    @tf.function(jit_compile=True, reduce_retracing=True, autograph=False)  # no Python control flow
+    def gradient(x, g):
+        grad = tf.cast(tf.cast(g, work) * derivative(tf.cast(x, work), xp, **params), dtype)
+        return _depends_on(grad, x)  # relu's constant derivative: a second tape finds zeros, not None
+
+    @tf.custom_gradient
+    def op(x):
+        return value(x), lambda g: gradient(x, g)
+
+    return op
