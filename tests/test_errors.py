@@ -151,6 +151,33 @@ def test_tensorflow_ragged_and_sparse_tensors_are_refused_by_type(kind):
         rf.relu(x)
 
 
+SPARSE_ENTRIES = {
+    "rf.relu": lambda rt, x: rf.relu(x),
+    "rf.elu": lambda rt, x: rf.elu(x),
+    "rf.softmax": lambda rt, x: rf.softmax(x),
+    "rt.ReLU": lambda rt, x: rt.ReLU()(x),
+    "rt.LeakyReLU": lambda rt, x: rt.LeakyReLU()(x),
+    "rt.functional.elu": lambda rt, x: rt.functional.elu(x),
+    "rt.PReLU": lambda rt, x: rt.PReLU()(x),
+    "rt.Sigmoid": lambda rt, x: rt.Sigmoid()(x),
+}
+
+
+@pytest.mark.parametrize("entry", SPARSE_ENTRIES)
+@pytest.mark.parametrize("layout", ["sparse_coo", "sparse_csr", "sparse_coo with grad"])
+def test_torch_sparse_tensors_are_refused_by_layout_in_the_core_and_the_binding(layout, entry):
+    """Not an ATen "could not run" error: every entry point names the layout and the way out."""
+    torch = pytest.importorskip("torch")
+    import rectifiers.torch as rt
+
+    dense = torch.tensor([[1.0, -2.0], [0.0, 3.0]])
+    x = dense.to_sparse_csr() if layout == "sparse_csr" else dense.to_sparse()
+    x.requires_grad_(layout.endswith("grad"))
+    expected = r"dense \(strided\) torch tensors.*to_dense.*Received: a tensor of layout torch.sparse"
+    with pytest.raises(TypeError, match=expected):
+        SPARSE_ENTRIES[entry](rt, x)
+
+
 def test_a_tuple_of_lists_that_is_ragged_is_refused_too():
     with pytest.raises(ValueError, match=r"Received: a ragged tuple"):
         rf.sigmoid(([1.0], [2.0, 3.0]))

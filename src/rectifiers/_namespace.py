@@ -31,6 +31,17 @@ def _is_tensorflow(x) -> bool:
     return False
 
 
+def check_strided(torch, x):
+    """Refuse a torch tensor that does not hold its values densely (sparse, mkldnn): its
+    implicit zeros would not go through the activation, and few ops take it."""
+    if x.layout is not torch.strided:
+        raise TypeError(
+            "rectifiers takes dense (strided) torch tensors: convert with x.to_dense(), or apply "
+            "it to the stored values (x.values() of a coalesced sparse tensor). Received: a tensor "
+            f"of layout {x.layout}"
+        )
+
+
 def _from_python(x):
     """A Python scalar or (nested) sequence as a NumPy array; a ragged one is refused."""
     try:
@@ -57,6 +68,9 @@ def as_array(x):
         return xp, xp.asarray(x)
     if not array_api_compat.is_array_api_obj(x):
         x = _from_python(x)
+    torch = sys.modules.get("torch")
+    if torch is not None and isinstance(x, torch.Tensor):
+        check_strided(torch, x)
     return array_api_compat.array_namespace(x), x
 
 
@@ -78,6 +92,7 @@ def numpy_view(x):
     torch = sys.modules.get("torch")
     if torch is None or type(x) is not torch.Tensor or not x.is_cpu:
         return None
+    check_strided(torch, x)
     if x.dtype != torch.float32 or x.is_conj() or x.is_neg():
         return None
     if x.requires_grad and torch.is_grad_enabled():

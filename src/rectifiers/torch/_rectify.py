@@ -14,6 +14,7 @@ from torch.autograd import forward_ad
 from .. import _spec as registry
 from .._apply import evaluate, read_numbers
 from .._functional import _slope_array
+from .._namespace import check_strided
 from .._shapes import broadcasts_into
 from ._autograd import (
     SMALL,
@@ -55,6 +56,7 @@ def _check_call(spec, x, memory, inplace):
             f"rectifiers.torch.{spec.name} takes a torch.Tensor. Received: {type(x).__name__}. "
             f"For other arrays use rectifiers.{spec.name}."
         )
+    check_strided(torch, x)
     where = f"rectifiers.torch.{spec.name}"
     if memory not in MEMORY:
         raise ValueError(f"{where}: memory must be one of {MEMORY}. Received: memory={memory!r}")
@@ -199,6 +201,7 @@ def _eager(x) -> bool:
     torch.func transform, no forward-mode AD, not traced, not compiled."""
     return (
         type(x) is torch.Tensor
+        and x.layout is torch.strided
         and x.is_floating_point()
         and not _compiling()
         and torch._C._get_tracing_state() is None
