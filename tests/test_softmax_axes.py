@@ -71,6 +71,8 @@ def test_gradient_over_the_joint_slice(library):
         ((True,), TypeError, r"Received: axis=\(True,\)"),
         (None, TypeError, r"Received: axis=None"),
         ("1", TypeError, r"Received: axis='1'"),
+        ((), ValueError, r"axis must name at least one axis .*Received: axis=\(\)"),
+        ([], ValueError, r"Received: axis=\[\]"),
     ],
 )
 def test_bad_axes_are_refused_naming_what_was_received(axis, error, message):

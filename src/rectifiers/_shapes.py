@@ -41,8 +41,17 @@ def axes(axis, ndim: int, function: str) -> tuple[int, ...]:
     Traceback (most recent call last):
     ...
     ValueError: rectifiers.softmax: axis names axis 1 twice (-1 is 1 for a 2-d array). Received: axis=(1, -1)
+    >>> axes((), 2, "softmax")
+    Traceback (most recent call last):
+    ...
+    ValueError: rectifiers.softmax: axis must name at least one axis (an empty tuple normalises nothing). Received: axis=()
     """
     given = (axis,) if is_axis(axis) else tuple(axis)
+    if not given:
+        raise ValueError(
+            f"rectifiers.{function}: axis must name at least one axis (an empty tuple normalises "
+            f"nothing). Received: axis={axis!r}"
+        )
     placed = []
     for a in given:
         if not -ndim <= a < ndim:
