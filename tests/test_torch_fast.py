@@ -2,7 +2,7 @@
 
 * the fused C kernels (``_native.window``, ``pack``, ``unpack_backward``) against ATen's
   ``leaky_relu_backward`` passes and ``_bits``, on NaN, +-0, +-inf, the kinks and ragged lengths;
-* ``_kernels.MASK_WINDOW`` against each spec's ``mask``;
+* each spec's ``mask_window`` against its ``mask``;
 * a module's resolved-once path (``_rectify.Fixed``) against ``rectify`` on the same input;
 * ``rf.*`` on a CPU float32 tensor (the NumPy fast path on its memory) against the core's reference.
 """
@@ -61,10 +61,10 @@ def test_window_is_relu6s_two_leaky_backwards(n):
 
 @needs_native
 @pytest.mark.parametrize("n", SIZES)
-@pytest.mark.parametrize("family", sorted(_kernels.MASK_WINDOW))
-def test_pack_is_bits_pack_of_the_specs_mask(n, family):
+@pytest.mark.parametrize("name", [name for name in rf.names() if rf.get(name).mask_window is not None])
+def test_pack_is_bits_pack_of_the_specs_mask(n, name):
     t, g = special(n, n + 1)
-    spec = next(rf.get(name) for name in rf.names() if rf.get(name).family == family and rf.get(name).mask)
+    spec = rf.get(name)
     mask = spec.mask(t, XP)
     packed = _kernels.pack_mask(spec, t)
     assert torch.equal(packed, _bits.pack(mask))

@@ -85,6 +85,7 @@ def _from_mask(xp, mask, like, low, high=1):
     derivative=_relu_derivative,
     output_derivative=_relu_derivative,  # y > 0 exactly where x > 0
     mask=_positive,
+    mask_window=(0.0, math.nan),
     mask_derivative=lambda mask, like, xp: _from_mask(xp, mask, like, 0),
     params=(),
     formula=r"\max(x, 0) = \begin{cases} x & x > 0 \\ 0 & x \le 0 \end{cases}",
@@ -134,6 +135,7 @@ def _relu6_derivative(x, xp):
     derivative=_relu6_derivative,
     output_derivative=_relu6_derivative,  # 0 < y < 6 exactly where 0 < x < 6
     mask=_inside_relu6,
+    mask_window=(0.0, 6.0),
     mask_derivative=lambda mask, like, xp: _from_mask(xp, mask, like, 0),
     params=(),
     formula=r"\min(\max(x, 0), 6)",
@@ -205,6 +207,7 @@ _LEAKY_DERIVATIVE = r"\begin{cases} 1 & x > 0 \\ \alpha & x \le 0 \end{cases}"
     output_derivative=_leaky_relu_derivative,  # for alpha >= 0, y > 0 exactly where x > 0
     output_derivative_valid=lambda params: params["alpha"] >= 0,
     mask=_positive,
+    mask_window=(0.0, math.nan),
     mask_derivative=lambda mask, like, xp, alpha: _from_mask(xp, mask, like, _number(xp, like, alpha)),
     params=(Param("alpha", 0.2, finite_or_traced, _ALPHA_SLOPE),),
     formula=_LEAKY_FORMULA,
@@ -380,6 +383,7 @@ def _ordered_bounds(params) -> str | None:
     derivative=_rrelu_derivative,
     output_derivative=_rrelu_derivative,  # slopes lie in [0, 1], so y > 0 exactly where x > 0
     mask=_positive,
+    mask_window=(0.0, math.nan),
     mask_derivative=lambda mask, like, xp, lower, upper, training, seed: _from_mask(
         xp, mask, like, _rrelu_slope(like, xp, lower, upper, training, seed)
     ),

@@ -132,6 +132,9 @@ class ActivationSpec:
     exp_constants: Callable[[dict], tuple[float, float, float]] | None = None
     #: f' off the bit mask (it is 1 on it) where that is one number for ``params``, else ``None``.
     off_mask: Callable[[dict], Any] | None = None
+    #: The bit mask (``mask``) as the open window ``low < x < high`` it is (``high`` NaN: no upper
+    #: bound), for the kernels that pack or read it in one pass; ``None``: no such window.
+    mask_window: tuple[float, float] | None = None
     #: How it draws random slopes (rrelu), or ``None``: it never draws (see :class:`Draws`).
     draws: Draws | None = None
     #: Whether a binding may offer ``inplace=True`` (prelu and softmax: no).

@@ -17,8 +17,6 @@ slope 0 (``y > 0 ? g : 0 * g``; ``threshold_backward`` would pass ``g`` at NaN).
 
 from __future__ import annotations
 
-import math
-
 import torch
 
 from .._apply import evaluate
@@ -69,23 +67,21 @@ FORWARD = {
 }
 
 
-def _relu6_from_output(g, y):
-    """``g`` where 0 < y < 6, else 0: two slope-0 leaky backwards, on ``y`` and on ``6 - y``.
+def _relu6_from_output(spec, g, y):
+    """``g`` where low < y < high (the spec's ``mask_window``, 0 and 6), else 0: two slope-0 leaky
+    backwards, on ``y - low`` and on ``high - y``.
 
-    ``6 - y > 0`` exactly where ``y < 6``, and NaN passes neither test, as the kink rule says
-    (``hardtanh_backward`` passes ``g`` at NaN on its scalar path). On CPU float32 the same in
-    one pass (``_native.window``).
+    ``high - y > 0`` exactly where ``y < high``, and NaN passes neither test, as the kink rule
+    says (``hardtanh_backward`` passes ``g`` at NaN on its scalar path). On CPU float32 the same
+    in one pass (``_native.window``).
     """
+    low, high = spec.mask_window
     if native_ready(g, y):
         out = torch.empty_like(g)
-        _native.window(_view(g), _view(y), out.numpy(), 0.0, 6.0, 0.0)
+        _native.window(_view(g), _view(y), out.numpy(), low, high, 0.0)
         return out
-    return aten.leaky_relu_backward(aten.leaky_relu_backward(g, y, 0.0, True), 6.0 - y, 0.0, True)
-
-
-#: The spec's bit mask (``spec.mask``) as the open window ``lo < x < hi`` it is, per family (the
-#: tests compare each with the spec's): what ``_native.pack`` packs. ``hi`` NaN: no upper bound.
-MASK_WINDOW = {"relu": (0.0, math.nan), "relu6": (0.0, 6.0), "leaky": (0.0, math.nan)}
+    above = y - low if low else y  # (relu6: low is 0, no extra pass)
+    return aten.leaky_relu_backward(aten.leaky_relu_backward(g, above, 0.0, True), high - y, 0.0, True)
 
 
 #: Whether the extension has the fused backward kernels (an extension built from older sources
@@ -107,7 +103,7 @@ def _view(t):
 
 def pack_mask(spec, x):
     """``_bits.pack(spec.mask(x))`` in one pass over ``x`` on CPU float32, else ``None``."""
-    window = MASK_WINDOW.get(spec.family)
+    window = spec.mask_window  # what _native.pack packs: low < x < high
     if window is None or not native_ready(x):
         return None
     packed = torch.empty((x.numel() + 7) // 8, dtype=torch.uint8)
@@ -140,7 +136,7 @@ def _elu_from_output(spec, g, y, p):
 
 FROM_OUTPUT = {
     "relu": lambda spec, g, y, w, p: (aten.leaky_relu_backward(g, y, 0.0, True), None),
-    "relu6": lambda spec, g, y, w, p: (_relu6_from_output(g, y), None),
+    "relu6": lambda spec, g, y, w, p: (_relu6_from_output(spec, g, y), None),
     "leaky": _leaky_from_output,
     "elu": lambda spec, g, y, w, p: (_elu_from_output(spec, g, y, p), None),
     # torch's own autograd formulas, for the exact forward above
