@@ -120,14 +120,6 @@ def _plain(params: dict) -> bool:
     return all(type(v) in (int, float, bool, str, type(None)) for v in params.values())
 
 
-def _fused(spec: ActivationSpec, xp, x, resolved: dict, work, result):
-    """The forward with the spec's derivative as its gradient, compiled as one unit where the
-    library traces (``_namespace.fused``); else ``None``."""
-    if not spec.elementwise:
-        return None
-    return fused(xp, x, spec.forward, spec.derivative, resolved, work(), result)
-
-
 def _run(spec: ActivationSpec, kind: str, x, params: dict, name, keep_integers: bool, out=None, fast=True):
     math = spec.forward if kind == "forward" else spec.derivative
     x, mask = (x, None) if type(x) is np.ndarray else _masked(spec, x, out)
@@ -174,7 +166,13 @@ def _run(spec: ActivationSpec, kind: str, x, params: dict, name, keep_integers: 
         if kind == "forward" and spec.output_jvp is not None and _from_output(xp, x):
             y = _differentiated_from_output(spec, xp, x, resolved, compute)
         else:
-            y = None if integers or kind != "forward" else _fused(spec, xp, x, resolved, work, result)
+            # where the library traces: one compiled unit, the spec's derivative as its gradient
+            # (None for softmax, whose derivative is not elementwise, and where nothing traces)
+            y = (
+                None
+                if integers or kind != "forward"
+                else fused(xp, x, math, spec.derivative, resolved, work(), result)
+            )
             y = compute(x, resolved) if y is None else xp.astype(y, result, copy=False)
     if out is None:
         return as_result(xp, y)
