@@ -27,6 +27,7 @@ from ._namespace import (
     as_array,
     as_result,
     device,
+    differentiated_in_torch,
     from_numpy_view,
     from_output,
     fused,
@@ -126,7 +127,17 @@ def _run(spec: ActivationSpec, kind: str, x, params: dict, name, keep_integers: 
     if mask is not None:
         y = _run(spec, kind, x, params, name, keep_integers, fast=fast)
         return np.ma.masked_array(y, mask=mask.copy())
-    view = numpy_view(x) if fast and out is None and spec.elementwise and _plain(params) else None
+    plain = fast and out is None and spec.elementwise and _plain(params)
+    differentiable = plain and kind == "forward" and type(x) is not np.ndarray and spec.derivative is not None
+    if differentiable and not spec.stochastic(spec.resolve(**params)):
+        y = differentiated_in_torch(  # a torch tensor that needs a gradient: one autograd node
+            x,
+            lambda v: _run(spec, "forward", v, params, name, keep_integers),
+            lambda v, graph: derivative_of(spec, _in_working_dtype(v), params, fast=not graph),
+        )
+        if y is not None:
+            return y
+    view = numpy_view(x) if plain else None
     if view is not None and not spec.stochastic(spec.resolve(**params)):  # (random draws: torch's own)
         # a CPU torch tensor: the NumPy fast path on its memory, the NumPy reference's bits, inside
         # the tensor's library's naming scope (torch's record_function) when a name is given
@@ -178,6 +189,13 @@ def _run(spec: ActivationSpec, kind: str, x, params: dict, name, keep_integers: 
         return as_result(xp, y)
     out[...] = y
     return out
+
+
+def _in_working_dtype(x):
+    """``x`` in the dtype the math runs in (float32 for the 16-bit floats): a gradient ``g * f'(x)``
+    of a float16 ``x`` is then rounded once, as the math's own is."""
+    xp, x = as_array(x)
+    return xp.astype(x, working_dtype(xp, x.dtype), copy=False)
 
 
 def prepared(spec: ActivationSpec, kind: str, params: dict, dtype):

@@ -104,6 +104,21 @@ def numpy_view(x):
     return x.detach().numpy()
 
 
+def differentiated_in_torch(x, value, derivative):
+    """``value(x)`` as one torch autograd node whose backward is ``g * derivative(x, graph)``,
+    for an eager torch tensor that needs a gradient (``_torch_function``); ``None`` for every
+    other input, and where a tracer or transform must see the math op by op."""
+    torch = sys.modules.get("torch")
+    if torch is None or not isinstance(x, torch.Tensor):
+        return None
+    check_strided(torch, x)
+    from . import _torch_function
+
+    if not _torch_function.applies(x):
+        return None
+    return _torch_function.Elementwise.apply(x, value, derivative)
+
+
 def from_numpy_view(like, y):
     """The NumPy result ``y`` of a call on ``numpy_view(like)`` as a tensor (no copy)."""
     return sys.modules["torch"].from_numpy(np.asarray(y))

@@ -1,0 +1,95 @@
+"""``rf.*`` on a torch tensor that needs a gradient: one autograd node (``_torch_function``).
+
+Its forward gives the bits of the same call without a gradient, its backward is exactly
+``g * rf.derivative(x)`` (the kink rule at NaN, the kinks and the infinities), a second
+derivative matches the core's math differentiated op by op, and the transforms and tracers
+that must see the math op by op still do.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+
+import rectifiers as rf  # noqa: E402
+from rectifiers._apply import call_by_name, evaluate  # noqa: E402
+
+torch.set_num_threads(1)
+NODE = "ElementwiseBackward"
+#: Every elementwise activation with a derivative and no random draws in these parameters.
+NAMES = [n for n in rf.names() if rf.get(n).elementwise and rf.get(n).derivative is not None]
+
+
+def call(name, x):
+    return call_by_name(name, x, **({"alpha": 0.25} if name == "prelu" else {}))
+
+
+def special(dtype, n=2001, seed=0):
+    rng = np.random.default_rng(seed)
+    t = rng.standard_normal(n) * 5
+    for step, value in ((7, 0.0), (11, 6.0), (13, math.nan), (17, -0.0), (19, math.inf), (23, -math.inf)):
+        t[::step] = value
+    g = rng.standard_normal(n)
+    g[::29], g[::31] = math.inf, -0.0
+    return torch.tensor(t, dtype=dtype), torch.tensor(g, dtype=dtype)
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+@pytest.mark.parametrize("name", NAMES)
+def test_forward_and_gradient_are_the_cores_bits(name, dtype):
+    x, g = special(dtype)
+    leaf = x.clone().requires_grad_()
+    y = call(name, leaf)
+    assert type(y.grad_fn).__name__ == NODE
+    assert torch.equal(y.detach().view(torch.int8), call(name, x).view(torch.int8))  # same bits, -0.0 too
+    (gx,) = torch.autograd.grad(y, leaf, g)
+    params = {"alpha": 0.25} if name == "prelu" else {}
+    d = rf.derivative(name, x, **params)
+    expected = g * d
+    assert torch.equal(gx.view(torch.int8), expected.view(torch.int8))
+
+
+@pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16])
+@pytest.mark.parametrize("name", ["elu", "sigmoid", "leaky_relu"])
+def test_a_16_bit_gradient_is_rounded_once(name, dtype):
+    x, g = special(dtype)
+    leaf = x.clone().requires_grad_()
+    (gx,) = torch.autograd.grad(call(name, leaf), leaf, g)
+    d = rf.derivative(name, x.float())
+    assert torch.equal(gx.view(torch.int16), (g.float() * d).to(dtype).view(torch.int16))  # NaN too
+
+
+@pytest.mark.parametrize("name", ["elu", "selu", "sigmoid", "tanh"])
+def test_second_derivative_matches_the_math_differentiated_op_by_op(name):
+    x = torch.linspace(-4, 4, 101, dtype=torch.float64, requires_grad=True)
+    (first,) = torch.autograd.grad(call(name, x).sum(), x, create_graph=True)
+    (second,) = torch.autograd.grad(first.sum(), x)
+    spec = rf.get(name)
+    reference = evaluate(spec, x, spec.resolve(), fast=False)
+    (ref_first,) = torch.autograd.grad(reference.sum(), x, create_graph=True)
+    (ref_second,) = torch.autograd.grad(ref_first.sum(), x)
+    assert torch.allclose(second, ref_second, rtol=1e-10, atol=1e-12)
+    assert second.abs().max() > 0.01  # a curvature, not zeros
+
+
+def test_transforms_tracers_and_draws_see_the_math_op_by_op():
+    x = torch.linspace(-3, 3, 13, requires_grad=True)
+    gradient = torch.func.grad(lambda t: rf.elu(t).sum())(x.detach())
+    assert torch.allclose(gradient, rf.derivative("elu", x.detach()))
+    traced = torch.jit.trace(lambda t: rf.elu(t), (x,), check_trace=False)
+    assert torch.allclose(traced(x), rf.elu(x.detach()))
+    drawn = rf.rrelu(x, training=True, seed=0)
+    assert type(drawn.grad_fn).__name__ != NODE  # random slopes: the math, differentiated as written
+    with torch.no_grad():
+        assert rf.elu(x).grad_fn is None
+
+
+def test_gradient_flows_into_a_parameter_and_accumulates():
+    w = torch.nn.Parameter(torch.tensor([-1.0, 0.0, 2.0]))
+    rf.leaky_relu(w, 0.1).sum().backward()
+    rf.leaky_relu(w, 0.1).sum().backward()
+    assert torch.equal(w.grad, torch.tensor([0.2, 0.2, 2.0]))
