@@ -24,6 +24,11 @@ NODE = "ElementwiseBackward"
 NAMES = [n for n in rf.names() if rf.get(n).elementwise and rf.get(n).derivative is not None]
 
 
+def bits(t):
+    """``t``'s bytes, -0.0 and NaN payloads included, whatever its strides."""
+    return t.detach().contiguous().view(torch.int8)
+
+
 def call(name, x):
     return call_by_name(name, x, **({"alpha": 0.25} if name == "prelu" else {}))
 
@@ -38,19 +43,22 @@ def special(dtype, n=2001, seed=0):
     return torch.tensor(t, dtype=dtype), torch.tensor(g, dtype=dtype)
 
 
+@pytest.mark.parametrize("layout", ["contiguous", "transposed"])
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
 @pytest.mark.parametrize("name", NAMES)
-def test_forward_and_gradient_are_the_cores_bits(name, dtype):
-    x, g = special(dtype)
-    leaf = x.clone().requires_grad_()
+def test_forward_and_gradient_are_the_cores_bits(name, dtype, layout):
+    x, g = special(dtype, n=2000)
+    if layout == "transposed":  # no kept plan takes it: the general path
+        x, g = x.view(40, 50).t(), g.view(40, 50).t()
+    leaf = x.clone().requires_grad_() if layout == "contiguous" else x.t().clone().t().requires_grad_()
     y = call(name, leaf)
     assert type(y.grad_fn).__name__ == NODE
-    assert torch.equal(y.detach().view(torch.int8), call(name, x).view(torch.int8))  # same bits, -0.0 too
+    assert torch.equal(bits(y), bits(call(name, x)))  # the same bits, -0.0 too
     (gx,) = torch.autograd.grad(y, leaf, g)
     params = {"alpha": 0.25} if name == "prelu" else {}
     d = rf.derivative(name, x, **params)
     expected = g * d
-    assert torch.equal(gx.view(torch.int8), expected.view(torch.int8))
+    assert torch.equal(bits(gx), bits(expected))
 
 
 @pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16])
@@ -60,7 +68,7 @@ def test_a_16_bit_gradient_is_rounded_once(name, dtype):
     leaf = x.clone().requires_grad_()
     (gx,) = torch.autograd.grad(call(name, leaf), leaf, g)
     d = rf.derivative(name, x.float())
-    assert torch.equal(gx.view(torch.int16), (g.float() * d).to(dtype).view(torch.int16))  # NaN too
+    assert torch.equal(bits(gx), bits((g.float() * d).to(dtype)))  # NaN too
 
 
 @pytest.mark.parametrize("name", ["elu", "selu", "sigmoid", "tanh"])
@@ -86,6 +94,16 @@ def test_transforms_tracers_and_draws_see_the_math_op_by_op():
     assert type(drawn.grad_fn).__name__ != NODE  # random slopes: the math, differentiated as written
     with torch.no_grad():
         assert rf.elu(x).grad_fn is None
+
+
+def test_kept_plans_stay_few_over_a_sweep_of_parameters():
+    from rectifiers import _apply
+
+    x = torch.linspace(-1, 1, 8, requires_grad=True)
+    for k in range(1100):
+        rf.leaky_relu(x, 0.001 * (k + 1)).sum().backward()
+    assert 0 < len(_apply._PLANS) <= 1025
+    assert torch.allclose(x.grad[0], torch.tensor(sum(0.001 * (k + 1) for k in range(1100))))
 
 
 def test_gradient_flows_into_a_parameter_and_accumulates():

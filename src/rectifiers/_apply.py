@@ -132,6 +132,7 @@ def _run(spec: ActivationSpec, kind: str, x, params: dict, name, keep_integers: 
     if differentiable and not spec.stochastic(spec.resolve(**params)):
         y = differentiated_in_torch(  # a torch tensor that needs a gradient: one autograd node
             x,
+            (lambda v, kind: _planned(spec, kind, v, params)) if name is None else (lambda v, kind: None),
             lambda v: _run(spec, "forward", v, params, name, keep_integers),
             lambda v, graph: derivative_of(spec, _in_working_dtype(v), params, fast=not graph),
         )
@@ -189,6 +190,27 @@ def _run(spec: ActivationSpec, kind: str, x, params: dict, name, keep_integers: 
         return as_result(xp, y)
     out[...] = y
     return out
+
+
+#: ``prepared`` per (activation, kind, parameters) for float32: the kernel chosen once, for calls
+#: that repeat (a layer's, each step). Plain parameters only, so the key is small and hashable.
+_PLANS: dict = {}
+
+
+def _planned(spec: ActivationSpec, kind: str, x, params: dict):
+    """``evaluate``'s (or ``derivative_of``'s) bits for a C-contiguous CPU float32 torch ``x`` from
+    a kept plan, skipping the per-call dispatch; ``None`` where no plan takes ``x``."""
+    view = numpy_view(x)
+    if view is None:
+        return None
+    key = (spec.name, kind, tuple(params.items()))
+    plan = _PLANS.get(key, False)
+    if plan is False:
+        if len(_PLANS) > 1024:  # many distinct parameters (a sweep): keep the newest
+            _PLANS.clear()
+        plan = _PLANS[key] = prepared(spec, kind, params, np.float32)
+    y = None if plan is None else plan(view)
+    return None if y is None else from_numpy_view(x, y)
 
 
 def _in_working_dtype(x):

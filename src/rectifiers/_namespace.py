@@ -104,10 +104,11 @@ def numpy_view(x):
     return x.detach().numpy()
 
 
-def differentiated_in_torch(x, value, derivative):
+def differentiated_in_torch(x, planned, value, derivative):
     """``value(x)`` as one torch autograd node whose backward is ``g * derivative(x, graph)``,
     for an eager torch tensor that needs a gradient (``_torch_function``); ``None`` for every
-    other input, and where a tracer or transform must see the math op by op."""
+    other input, and where a tracer or transform must see the math op by op. ``planned(x,
+    kind)``: the same value or derivative from a kept plan, or ``None``; tried first."""
     torch = sys.modules.get("torch")
     if torch is None or not isinstance(x, torch.Tensor):
         return None
@@ -116,7 +117,7 @@ def differentiated_in_torch(x, value, derivative):
 
     if not _torch_function.applies(x):
         return None
-    return _torch_function.Elementwise.apply(x, value, derivative)
+    return _torch_function.Elementwise.apply(x, planned, value, derivative)
 
 
 def from_numpy_view(like, y):

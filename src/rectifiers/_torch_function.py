@@ -17,20 +17,25 @@ import torch
 
 class Elementwise(torch.autograd.Function):
     """``value(x)``, differentiated as ``g * derivative(x, graph)``: ``graph`` says whether the
-    derivative must itself be differentiable (a backward that builds a graph)."""
+    derivative must itself be differentiable (a backward that builds a graph). ``planned(x,
+    kind)``, the same value (``"forward"``) or derivative from a kept plan, is tried first."""
 
     @staticmethod
-    def forward(ctx, x, value, derivative):
-        ctx.derivative = derivative
+    def forward(ctx, x, planned, value, derivative):
+        ctx.planned, ctx.derivative = planned, derivative
         ctx.save_for_backward(x)
-        return value(x.detach())
+        y = planned(x.detach(), "forward")
+        return value(x.detach()) if y is None else y
 
     @staticmethod
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
-        graph = torch.is_grad_enabled()  # create_graph=True
-        d = ctx.derivative(x if graph else x.detach(), graph)
-        return (g * d).to(g.dtype), None, None
+        if torch.is_grad_enabled():  # create_graph=True: a derivative autograd can differentiate
+            return (g * ctx.derivative(x, True)).to(g.dtype), None, None, None
+        d = ctx.planned(x.detach(), "derivative")
+        if d is not None:
+            return d.mul_(g), None, None, None  # d is new, float32 as g: g * d in its memory
+        return (g * ctx.derivative(x.detach(), False)).to(g.dtype), None, None, None
 
 
 def applies(x) -> bool:
