@@ -43,8 +43,10 @@ def with_slopes(x, alpha):
     the core's formula, ``where(x > 0, x, alpha * where(x > 0, 0, x))``, in Keras's ops, without the
     core's per-call look at the values. Bit-identical to the core's prelu, gradients included.
     """
-    negative = keras.ops.where(x > 0, keras.ops.zeros_like(x), x)  # 0 * inf would make d/d alpha NaN
-    return keras.ops.where(x > 0, x, keras.ops.cast(alpha, x.dtype) * negative)
+    positive = x > 0
+    negative = keras.ops.where(positive, 0.0, x)  # 0 * inf would make d/d alpha NaN
+    alpha = alpha if alpha.dtype == x.dtype else keras.ops.cast(alpha, x.dtype)
+    return keras.ops.where(positive, x, alpha * negative)
 
 
 class PReLU(Rectifier):
