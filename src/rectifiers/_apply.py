@@ -175,9 +175,10 @@ def _run(spec: ActivationSpec, kind: str, x, params: dict, name, keep_integers: 
         return xp.astype(math(x, xp, **params), result, copy=False)  # integers too: ">u2" in, native out
 
     with name_scope(xp, name), quiet_floating_point(xp):
-        if kind == "forward" and spec.output_jvp is not None and _from_output(xp, x):
-            y = _differentiated_from_output(spec, xp, x, resolved, compute)
-        else:
+        y = None
+        if kind == "forward" and spec.output_jvp is not None and dtype_name(x.dtype) in FLOATS:
+            y = _differentiated_from_output(spec, xp, x, resolved, compute)  # None: nothing traces
+        if y is None:
             # where the library traces: one compiled unit, the spec's derivative as its gradient
             # (None for softmax, whose derivative is not elementwise, and where nothing traces)
             y = (
@@ -232,20 +233,19 @@ def prepared(spec: ActivationSpec, kind: str, params: dict, dtype):
     return _fast.plan(spec, kind, math, _NUMPY, resolved, dtype)
 
 
-def _from_output(xp, x) -> bool:
-    """Whether the call is differentiated from its output (``spec.output_jvp``): JAX floats."""
-    return library(xp) == "jax" and dtype_name(x.dtype) in FLOATS
-
-
 def _differentiated_from_output(spec: ActivationSpec, xp, x, resolved: dict, compute):
-    """``compute(x, resolved)`` as a ``jax.custom_jvp`` whose tangent is ``spec.output_jvp``."""
+    """``compute(x, resolved)`` differentiated by ``spec.output_jvp`` from its output, where the
+    library has a way (``_namespace.from_output``: a JAX ``custom_jvp``; in a TensorFlow graph, two
+    XLA kernels); ``None`` elsewhere."""
     arrays = {k: v for k, v in resolved.items() if hasattr(v, "dtype")}  # where=: arguments, not constants
     fixed = {k: v for k, v in resolved.items() if k not in arrays}
     return from_output(
+        xp,
         lambda v, given: compute(v, {**fixed, **given}),
         lambda y, dy, given: spec.output_jvp(y, dy, xp, **fixed, **given),
         x,
         arrays,
+        key=(spec.name, tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in fixed.items())),
     )
 
 

@@ -170,12 +170,21 @@ def constant(xp, like, value):
     return xp.asarray(value, dtype=like.dtype, device=device(xp, like))
 
 
-def from_output(compute, tangent, x, arrays: dict):
-    """``compute(x, arrays)`` for a JAX ``x``, differentiated by ``tangent(y, dx, arrays)`` from its
-    output ``y`` (a ``jax.custom_jvp``): reverse mode then keeps ``y`` (and ``arrays``, masks),
-    not the intermediates of ``compute``. ``arrays``: the call's array arguments (not
-    differentiated), passed in rather than closed over, as ``jax.custom_jvp`` asks.
+def from_output(xp, compute, tangent, x, arrays: dict, key):
+    """``compute(x, arrays)`` differentiated by ``tangent(y, dx, arrays)`` from its output ``y``, so
+    that reverse mode keeps ``y`` (and ``arrays``, masks), not the intermediates of ``compute``.
+    ``arrays``: the call's array arguments (not differentiated), passed in rather than closed over.
+
+    For a JAX ``x``, a ``jax.custom_jvp``. In a TensorFlow graph, the forward and the gradient as
+    one XLA kernel each (``_tensorflow_namespace.from_output``; the tangent map serves as the
+    vector-Jacobian product, which needs a symmetric Jacobian: softmax's ``diag(y) - y y^T``),
+    kept per ``key`` (the activation and its fixed parameters). ``None`` elsewhere.
     """
+    lib = library(xp)
+    if lib == "tensorflow":
+        return xp.from_output(compute, tangent, x, arrays, key)
+    if lib != "jax":
+        return None
     import jax
 
     @jax.custom_jvp

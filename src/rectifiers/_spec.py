@@ -112,7 +112,9 @@ class ActivationSpec:
     mask_derivative: Callable | None = None
     # The tangent from the output, ``output_jvp(y, dx, xp, **params)``, for activations that are
     # not elementwise (softmax's y * (dx - sum(y dx))): under JAX the public function is a
-    # custom_jvp with it, so that reverse mode keeps the output alone (``_apply``).
+    # custom_jvp with it, so that reverse mode keeps the output alone (``_apply``). Its Jacobian
+    # must be symmetric (softmax's diag(y) - y y^T): in a TensorFlow graph the same map is the
+    # gradient (the vector-Jacobian product) of the compiled forward.
     output_jvp: Callable | None = None
     keeps_integers: bool = False
     rounds_once: bool = False  # computed in float64 where available, rounded once (see _dtypes)

@@ -142,3 +142,40 @@ def _compile(forward, derivative, params, work, result, dtype):
         return value(x), lambda g: gradient(x, g)
 
     return op
+
+
+_FROM_OUTPUT: dict = {}
+
+
+def from_output(compute, vjp, x, arrays: dict, key):
+    """``compute(x, arrays)`` as one XLA kernel whose gradient is ``vjp(y, g, arrays)``, another,
+    from the output ``y`` (``_namespace.from_output``); kept per ``key``, ``x``'s dtype and the
+    names of ``arrays``. ``None`` eagerly, where each call would compile."""
+    if tf.executing_eagerly():
+        return None
+    names = tuple(arrays)
+    full_key = (key, x.dtype, names)
+    try:
+        op = _FROM_OUTPUT.get(full_key)
+    except TypeError:  # a parameter that is not hashable (a list inside a list): compiled per trace
+        return _compile_from_output(compute, vjp, names)(x, *arrays.values())
+    if op is None:
+        op = _FROM_OUTPUT[full_key] = _compile_from_output(compute, vjp, names)
+    return op(x, *arrays.values())
+
+
+def _compile_from_output(compute, vjp, names):
+    @tf.function(jit_compile=True, reduce_retracing=True, autograph=False)  # no Python control flow
+    def value(x, *given):
+        return compute(x, dict(zip(names, given, strict=True)))
+
+    @tf.function(jit_compile=True, reduce_retracing=True, autograph=False)  # no Python control flow
+    def gradient(y, g, *given):
+        return vjp(y, g, dict(zip(names, given, strict=True)))
+
+    @tf.custom_gradient
+    def op(x, *given):
+        y = value(x, *given)
+        return y, lambda g: (gradient(y, g, *given), *(None for _ in given))
+
+    return op

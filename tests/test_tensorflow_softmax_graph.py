@@ -1,0 +1,64 @@
+"""rf.softmax inside tf.function: one XLA kernel for the value and one for its gradient from the
+output (``_tensorflow_namespace.from_output``), with eager's bits forward and its gradient and
+second derivative within float rounding, on axes, axis tuples and masks."""
+
+import numpy as np
+import pytest
+
+import rectifiers as rf
+
+tf = pytest.importorskip("tensorflow")
+
+RNG = np.random.default_rng(0)
+X = (RNG.standard_normal((16, 9, 5)) * 5).astype(np.float32)
+X[0, 0, :] = [np.inf, 1.0, 2.0, -np.inf, 0.0]
+X[1, 0, :] = np.nan
+X[2, 0, :] = -np.inf
+W = RNG.standard_normal(X.shape).astype(np.float32)
+MASK = RNG.random(X.shape) > 0.3
+MASK[3] = False  # a slice with every position masked
+CASES = {
+    "last axis": {"axis": -1},
+    "first axis": {"axis": 0},
+    "axis tuple": {"axis": (1, 2)},
+    "mask": {"axis": -1, "where": MASK},
+    "mask, axis tuple": {"axis": (0, 2), "where": MASK[:, :1, :]},
+}
+
+
+def derivatives(x, kwargs):
+    with tf.GradientTape() as outer:
+        outer.watch(x)
+        with tf.GradientTape() as inner:
+            inner.watch(x)
+            y = rf.softmax(x, **kwargs)
+            loss = tf.reduce_sum(tf.where(tf.math.is_finite(y), y, 0.0) * W)
+        g = inner.gradient(loss, x)
+        curvature = tf.reduce_sum(tf.where(tf.math.is_finite(g), g, 0.0) ** 2)
+    return y, g, outer.gradient(curvature, x)
+
+
+def kernels(graph) -> int:
+    return sum(bool(op.get_attr("_XlaMustCompile")) for op in graph.get_operations() if "_XlaMustCompile" in op.node_def.attr)
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_graph_softmax_matches_eager(case):
+    kwargs = CASES[case]
+    x = tf.constant(X)
+    eager = derivatives(x, kwargs)
+    traced = tf.function(lambda v: derivatives(v, kwargs))
+    graph = traced(x)
+    np.testing.assert_array_equal(graph[0].numpy(), eager[0].numpy())  # the same bits, NaN rows too
+    for got, expected in zip(graph[1:], eager[1:], strict=True):
+        np.testing.assert_allclose(got.numpy(), expected.numpy(), rtol=1e-5, atol=1e-6)
+    if "where" in kwargs:
+        assert np.all(graph[1].numpy()[~np.broadcast_to(kwargs["where"], X.shape)] == 0)  # nothing leaks
+
+
+def test_the_value_and_its_gradient_are_compiled_kernels():
+    traced = tf.function(lambda v: derivatives(v, {"axis": -1})[:2])
+    graph = traced.get_concrete_function(tf.TensorSpec(X.shape, tf.float32)).graph
+    assert kernels(graph) >= 2  # the value's kernel and its gradient's
+    plain = tf.function(lambda v: tf.nn.softmax(v) * 2).get_concrete_function(tf.TensorSpec(X.shape, tf.float32))
+    assert kernels(plain.graph) == 0  # the count is of our kernels, not of anything in a graph
