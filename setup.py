@@ -1,7 +1,8 @@
-"""The compiled pieces: ``rectifiers._fast._native`` (the fast path's one-pass kernels) and
-``rectifiers.doctor._tally_native`` (the doctor's one-pass tallies); see their sources.
+"""The compiled pieces: ``rectifiers._fast._native`` (the fast path's one-pass kernels),
+``rectifiers.doctor._tally_native`` (the doctor's one-pass tallies) and
+``rectifiers._draws_native`` (rrelu's counter-based slopes); see their sources.
 
-Both are optional: without a C compiler the package installs and runs on NumPy kernels.
+All are optional: without a C compiler the package installs and runs on NumPy kernels.
 Everything else about the package is in pyproject.toml.
 """
 
@@ -23,4 +24,11 @@ tally = Extension(
     optional=True,
 )
 
-setup(ext_modules=[native, tally])
+draws = Extension(
+    "rectifiers._draws_native",
+    sources=["src/rectifiers/_draws.c"],
+    extra_compile_args=FLAGS,
+    optional=True,
+)
+
+setup(ext_modules=[native, tally, draws])

@@ -38,18 +38,13 @@ def _work(dtype, wide=False):
     return working_dtype(XP, dtype, wide)
 
 
-def _slopes(spec, like, params):
-    """The training slopes (``spec.draws``) for an array shaped like ``like``: the seed's draws,
-    every call the same."""
+def _rrelu_noise(spec, like, positive, params):
+    """The factor rrelu multiplies by: 1 where ``positive``, elsewhere the training slope
+    (``spec.draws``) drawn from the seed, every call the same (``_random.uniform``)."""
     (lower, upper), seed = spec.draws.bounds(params), params[spec.draws.seed]
     if seed is None:  # under torch.compile: the global generator, traced by the compiler
-        return torch.empty_like(like).uniform_(lower, upper)
-    return uniform(XP, like, lower, upper, seed)
-
-
-def _rrelu_noise(spec, like, positive, params):
-    """The factor rrelu multiplies by: 1 where ``positive``, the drawn slope elsewhere."""
-    return _slopes(spec, like, params).masked_fill_(positive, 1.0)
+        return torch.empty_like(like).uniform_(lower, upper).masked_fill_(positive, 1.0)
+    return uniform(XP, like, lower, upper, seed, ones_where=positive)
 
 
 def _rrelu_training_backward(spec, g, positive, params):
