@@ -36,7 +36,8 @@ from .._random import check_stream_seed, stream_seed
 from .._spec import finite_number, integer
 from . import _spelling
 from ._conventions import implicit_dim
-from ._rectify import Fixed, check, rectify
+from ._rectify import Fixed, _eager, check, rectify
+from ._small import prelu_call, rrelu_call
 
 #: Layout options of a learned parameter (binding-level, like torch.nn.PReLU's), and where its
 #: tensor is made (torch's factory arguments).
@@ -190,10 +191,20 @@ class Activation(torch.nn.Module):
         fixed = self._fixed
         if fixed is not None and fixed.inplace is self.inplace and fixed.memory is self.memory:
             return fixed(x)  # every parameter fixed, resolved at construction
+        spec = self._spec
+        if _eager(x) and self.memory != "bits":  # PReLU, RReLU in training: their small calls
+            if "num_parameters" in self.options:
+                y = prelu_call(x, self._slopes(x), self.inplace)
+                if y is not None:
+                    return y
+            elif spec.draws is not None and self.training:
+                params = self._params(x)
+                y = rrelu_call(spec, x, params, self.inplace, params[spec.draws.seed])
+                if y is not None:
+                    return y
+                return rectify(spec, x, params, memory=self.memory, inplace=self.inplace, resolved=True)
         # the parameters were checked at construction; a per-call value is a tensor or training's bool
-        return rectify(
-            self._spec, x, self._params(x), memory=self.memory, inplace=self.inplace, resolved=True
-        )
+        return rectify(spec, x, self._params(x), memory=self.memory, inplace=self.inplace, resolved=True)
 
     def extra_repr(self) -> str:
         options = ", ".join(f"{k}={v!r}" for k, v in self.options.items())
