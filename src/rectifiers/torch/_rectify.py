@@ -238,9 +238,8 @@ class Fixed:
             params = dict(self.params)
             return rectify(self.spec, x, params, memory=self.memory, inplace=self.inplace, resolved=True)
         grad = x.requires_grad and torch.is_grad_enabled()
-        small = self.small
-        if grad and small is not None and _small(x, small[1]):
-            return small[0](x)
+        if grad and self.small is not None and _small(x, self.small[1]):
+            return self.small[0](x)
         spec, params, inplace = self.spec, self.params, self.inplace
         if self.core and x.dtype == torch.float32 and x.is_cpu:  # the core's bits
             if not grad:

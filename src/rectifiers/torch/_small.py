@@ -132,22 +132,22 @@ def prelu_call(x, w, inplace):
     return prelu(x, w) if w.requires_grad and small(x, TINY) else None
 
 
-def rrelu_call(spec, x, params, inplace, seed):
-    """An RReLU module's eager call in training (``params``: the call's, ``seed``: its int seed or
-    None), CPU float32: the slopes drawn as ``Rectify``'s forward draws them (``_autograd._slopes``),
-    ``x * noise``; with grad only under ``TINY`` elements, where the node keeps the noise instead of
-    the output and a seed to draw it again. Else None. With grad and ``seed=None`` the slopes come
-    straight from torch's generator, as without grad (no seed is drawn first: nothing is drawn
-    again)."""
+def rrelu_call(x, bounds, inplace, seed):
+    """An RReLU module's eager call in training (``bounds``: its ``(lower, upper)``, ``seed``: the
+    call's int seed or None), CPU float32: the slopes drawn as ``Rectify``'s forward draws them
+    (``_autograd._slopes``). Without grad, ``x > 0 ? x : noise * x`` in ATen's one prelu pass;
+    with grad only under ``TINY`` elements, ``x * noise`` (1 where x > 0), whose node keeps the
+    noise instead of the output and a seed to draw it again. Else None. With grad and
+    ``seed=None`` the slopes come straight from torch's generator, as without grad (no seed is
+    drawn first: nothing is drawn again)."""
     if not small(x, float("inf")):
         return None
     grad = torch.is_grad_enabled() and x.requires_grad
     if grad and not small(x, TINY):
         return None
-    lower, upper = spec.draws.bounds(params)
-    if seed is None:
-        noise = torch.empty_like(x).uniform_(lower, upper)
-    else:
-        noise = uniform(XP, x, lower, upper, seed)
+    lower, upper = bounds
+    noise = torch.empty_like(x).uniform_(lower, upper) if seed is None else uniform(XP, x, lower, upper, seed)
+    if not grad:
+        return x.copy_(torch._prelu_kernel(x, noise)) if inplace else torch._prelu_kernel(x, noise)
     noise.masked_fill_(torch.gt(x, _ZERO), _ONE)
     return x.mul_(noise) if inplace else torch.mul(x, noise)
