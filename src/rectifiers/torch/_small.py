@@ -7,15 +7,16 @@ formula is, kernel for kernel, the backward :class:`~rectifiers.torch._autograd.
 a small call (plain contiguous CPU float32 tensors under ``SMALL`` elements, in eager mode) is
 built from it instead, with the same forward bits and the same gradient bits for every ``g``:
 
-* **a single slope** (relu, leaky_relu, rrelu in evaluation), keeping the output:
+* **a single slope** (relu, leaky_relu), keeping the output:
   ``y = leaky_relu_(x.clone(), slope)``. torch's in-place leaky_relu keeps its result and
   differentiates it with ``leaky_relu_backward(g, y, slope, True)`` (``y > 0 ? g : g * slope``):
   ``_kernels.FROM_OUTPUT``'s kernel. Keeping the input: ``leaky_relu(x, slope)``, whose node
   runs ``leaky_relu_backward(g, x, slope, False)``, ``FROM_INPUT``'s (and for relu, the core's
-  ``g * f'(x)``: ``f'`` is 1 or 0). relu's forward is ``threshold`` (relu(-0.0) = +0.0, relu(-inf) = 0, where
-  ``x * 0`` gives -0.0 and NaN): its bits are written in place through ``Tensor.data``, whose
-  writes leave autograd's version counter alone, before the leaky step (which then leaves them
-  as they are) or over the output that the input-keeping node does not keep.
+  ``g * f'(x)``: ``f'`` is 1 or 0). relu's forward is ``threshold`` (relu(-0.0) = +0.0,
+  relu(-inf) = 0, where ``x * 0`` gives -0.0 and NaN): its bits are written in place through
+  ``Tensor.data``, whose writes leave autograd's version counter alone, before the leaky step
+  (which then leaves them as they are) or over the output that the input-keeping node does not
+  keep.
 * **a derivative the core computes** (relu6), or **a learned slope** (prelu), or **drawn slopes**
   (rrelu in training): ``y = x * d`` with ``d = f'(x)``, constant (relu6: the core's
   derivative; rrelu: the drawn slopes, 1 where x > 0) or ``where(x > 0, 1, w)`` (prelu, whose
@@ -23,10 +24,11 @@ built from it instead, with the same forward bits and the same gradient bits for
   computes ``g * d``: the bits ``Rectify``'s backward computes (``g * f'``, ``leaky_relu_backward``
   with 0 or 1 and a slope, ``g * noise``) for every ``g``, inf and NaN included; relu6's forward
   bits (``6`` above 6, +0.0 below 0) are written over ``y`` in place (``mul`` does not keep its
-  output). These keep ``d``, a tensor of ``x``'s size that the next layer does not share (where
-  ``Rectify`` keeps the output, or the input and prelu's weight, or rrelu's seed), so they run
-  only under ``TINY`` elements (4 KiB): ``memory="auto"`` keeps what it says on every tensor a
-  memory budget can notice.
+  output). These keep ``d``, a tensor of ``x``'s size that the next layer does not share (prelu:
+  also ``x`` and ``where``'s bool mask), where ``Rectify`` keeps the output (or the input and
+  prelu's weight, or rrelu's seed), so they run only under ``TINY`` elements (4 KiB): ``memory=``
+  keeps what it says on every tensor a memory budget can notice. (relu6 keeping the input:
+  ``d`` in its place, as much memory, under ``SMALL``.)
 
 Double backward is the same as ``Rectify``'s: the first derivative is constant in ``x`` (the
 kink rule's branch) and linear in ``g`` (and in prelu's ``w``, through ``where``, which takes
@@ -49,7 +51,7 @@ TINY = 1 << 10
 _leaky, _leaky_ = torch._C._nn.leaky_relu, torch._C._nn.leaky_relu_
 #: 0 and 1 as 0-d float32 tensors: ``torch.gt(x, _ZERO)`` costs half of ``x > 0`` (a Python number
 #: is wrapped in a tensor on every call); a 0-d tensor takes the other operand's dtype.
-_ZERO, _ONE = torch.zeros(()), torch.ones(())
+_ZERO, _ONE = (torch.tensor(v, dtype=torch.float32, device="cpu") for v in (0.0, 1.0))
 
 
 def small(x, limit=SMALL) -> bool:
