@@ -167,18 +167,18 @@ def test_a_small_prelus_double_backward_takes_the_kink_rules_branch_at_zero():
     assert results[0][2][0, 1] == 1.5  # d(gw)/dx at x = 0: the negative branch, g
 
 
-@pytest.mark.parametrize("inplace", [False, True])
+@pytest.mark.parametrize(("inplace", "memory"), [(False, "auto"), (True, "auto"), (False, "input")])
 @pytest.mark.parametrize("n", [64, TINY])
-def test_a_small_seeded_rrelu_draws_rectifys_slopes_and_gives_its_gradient(n, inplace):
+def test_a_small_seeded_rrelu_draws_rectifys_slopes_and_gives_its_gradient(n, inplace, memory):
     t, g = special(n, 4)
-    module = rt.RReLU(inplace=inplace, seed=7)
+    module = rt.RReLU(inplace=inplace, seed=7, memory=memory)
     leaf = t.clone().requires_grad_()
     x = leaf * 1
     y1 = module(x)
     assert (node(y1) != FUNCTION) == (n < TINY) and (y1 is x) == inplace
     params = {"lower": module.lower, "upper": module.upper, "training": True, "seed": stream_seed(7, 0)}
     x2 = t.clone().requires_grad_()
-    y2 = rectify(rf.get("rrelu"), x2, params)
+    y2 = rectify(rf.get("rrelu"), x2, params, memory=memory)
     assert node(y2) == FUNCTION and bits_equal(y1.detach(), y2.detach())
     (g1,), (g2,) = torch.autograd.grad(y1, leaf, g), torch.autograd.grad(y2, x2, g)
     assert bits_equal(g1, g2)
