@@ -141,6 +141,9 @@ def test_a_small_prelu_gives_rectifys_output_and_gradients(count, n):
     assert bits_equal(y1.detach(), y2.detach()) and bits_equal(gx1, gx2) and bits_equal(gw1, gw2)
     with torch.no_grad():
         assert bits_equal(module(t), y2.detach())
+    y3 = module(t)  # an input that needs no gradient (a first layer): the weight's alone
+    (gw3,) = torch.autograd.grad(y3, module.weight, g)
+    assert (node(y3) != FUNCTION) == (t.numel() < TINY) and bits_equal(gw3, gw2)
 
 
 def test_a_small_prelus_double_backward_takes_the_kink_rules_branch_at_zero():
