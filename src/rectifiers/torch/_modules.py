@@ -36,7 +36,8 @@ from .._random import check_stream_seed, stream_seed
 from .._spec import finite_number, integer
 from . import _spelling
 from ._conventions import implicit_dim
-from ._rectify import Fixed, check, rectify
+from ._rectify import Fixed, _eager, check, rectify
+from ._small import prelu_call, rrelu_call
 
 #: Layout options of a learned parameter (binding-level, like torch.nn.PReLU's), and where its
 #: tensor is made (torch's factory arguments).
@@ -90,6 +91,11 @@ class Activation(torch.nn.Module):
     ``num_parameters``, ``init`` and ``axis``; for rrelu, ``seed``.
     """
 
+    #: Which small eager call the module takes (``_small.prelu_call``, ``rrelu_call``): ``("prelu",)``,
+    #: ``("rrelu", (lower, upper), seed's name)``, or None (the class default, also for modules
+    #: pickled before it was set).
+    _small = None
+
     def __init__(self, name, *, memory="auto", inplace=False, **options):
         super().__init__()
         spec = registry.get(name)
@@ -119,6 +125,10 @@ class Activation(torch.nn.Module):
         self._base = {k: v for k, v in given.items() if k not in layout}
         per_call = learned is not None or "seed" in given or self._base.get(_IMPLICIT, 0) is None
         self._fixed = None if per_call else Fixed(spec, spec.resolve(**self._base), memory, inplace)
+        if learned is not None:
+            self._small = ("prelu",)
+        elif spec.draws is not None:  # rrelu: its (lower, upper), fixed, and the seed's name
+            self._small = ("rrelu", spec.draws.bounds(self._base), spec.draws.seed)
         if learned is not None:
             factory = {"device": given["device"], "dtype": given["dtype"]}
             self.weight = torch.nn.Parameter(
@@ -190,10 +200,21 @@ class Activation(torch.nn.Module):
         fixed = self._fixed
         if fixed is not None and fixed.inplace is self.inplace and fixed.memory is self.memory:
             return fixed(x)  # every parameter fixed, resolved at construction
+        small, params = self._small, None
+        if small is not None and _eager(x) and self.memory != "bits":  # PReLU, RReLU in training
+            if small[0] == "prelu":
+                one = self.options["num_parameters"] == 1 and x.dim() > 0  # broadcast as it is, no view
+                y = prelu_call(x, self.weight if one else self._slopes(x), self.inplace)
+            elif self.training:
+                params = self._params(x)  # (once: a seeded module's stream moves on)
+                y = rrelu_call(x, small[1], self.inplace, params[small[2]])
+            else:
+                y = None
+            if y is not None:
+                return y
         # the parameters were checked at construction; a per-call value is a tensor or training's bool
-        return rectify(
-            self._spec, x, self._params(x), memory=self.memory, inplace=self.inplace, resolved=True
-        )
+        params = self._params(x) if params is None else params
+        return rectify(self._spec, x, params, memory=self.memory, inplace=self.inplace, resolved=True)
 
     def extra_repr(self) -> str:
         options = ", ".join(f"{k}={v!r}" for k, v in self.options.items())

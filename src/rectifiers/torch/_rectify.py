@@ -29,6 +29,7 @@ from ._autograd import (
     exact_here,
 )
 from ._kernels import EXACT_ON_CPU as _EXACT, NATIVE
+from ._small import choose as _choose_small, small as _small
 
 #: What the backward may keep: ``"auto"`` (the output where it gives the exact gradient, else
 #: the input), ``"input"`` (as torch.nn does) or ``"bits"`` (a 1-bit mask per element).
@@ -196,16 +197,22 @@ def rectify(spec, x, params: dict, *, memory="auto", inplace=False, resolved=Fal
     return _apply(x, weight, spec, tuple(params.items()), keep, inplace)
 
 
+_is_compiling, _tracing_state = torch.compiler.is_compiling, torch._C._get_tracing_state
+_functorch_active = torch._C._are_functorch_transforms_active
+
+
 def _eager(x) -> bool:
     """Whether a call on ``x`` is plain eager work: a float ``torch.Tensor`` (no subclass), no
-    torch.func transform, no forward-mode AD, not traced, not compiled."""
+    torch.func transform, no forward-mode AD, not traced, not compiled (``_transformed`` and
+    ``_compiling`` spelled out: this runs on every module call)."""
     return (
         type(x) is torch.Tensor
         and x.layout is torch.strided
         and x.is_floating_point()
-        and not _compiling()
-        and torch._C._get_tracing_state() is None
-        and not _transformed(x)
+        and not _is_compiling()
+        and _tracing_state() is None
+        and not _functorch_active()
+        and forward_ad._current_level < 0
     )
 
 
@@ -223,13 +230,17 @@ class Fixed:
         self.core = spec.name in _EXACT  # sigmoid, tanh, selu: the core's kernels on CPU float32
         self.plan = _plan(spec, params) if self.core else None
         self.keep = "output" if self.native is not None else _keep(spec, dict(params), None, memory, inplace)
+        #: (call, size): torch's own autograd node for a small tensor (``_small``), or None
+        self.small = None if self.native is not None else _choose_small(spec, params, self.keep, inplace)
 
     def __call__(self, x):
         if not _eager(x):
             params = dict(self.params)
             return rectify(self.spec, x, params, memory=self.memory, inplace=self.inplace, resolved=True)
-        spec, params, inplace = self.spec, self.params, self.inplace
         grad = x.requires_grad and torch.is_grad_enabled()
+        if grad and self.small is not None and _small(x, self.small[1]):
+            return self.small[0](x)
+        spec, params, inplace = self.spec, self.params, self.inplace
         if self.core and x.dtype == torch.float32 and x.is_cpu:  # the core's bits
             if not grad:
                 return core_forward(spec, x, params, inplace, self.plan)
