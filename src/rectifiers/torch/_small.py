@@ -148,8 +148,12 @@ def rrelu_call(x, bounds, inplace, seed):
     if grad and not small(x, TINY):
         return None
     lower, upper = bounds
-    noise = torch.empty_like(x).uniform_(lower, upper) if seed is None else uniform(XP, x, lower, upper, seed)
+    positive = torch.gt(x, _ZERO) if grad else None
+    if seed is None:
+        noise = torch.empty_like(x).uniform_(lower, upper)
+        noise = noise if positive is None else noise.masked_fill_(positive, _ONE)
+    else:  # the 1s on the positive part in the same pass as the draws
+        noise = uniform(XP, x, lower, upper, seed, ones_where=positive)
     if not grad:
         return x.copy_(torch._prelu_kernel(x, noise)) if inplace else torch._prelu_kernel(x, noise)
-    noise.masked_fill_(torch.gt(x, _ZERO), _ONE)
     return x.mul_(noise) if inplace else torch.mul(x, noise)
