@@ -83,7 +83,8 @@ def test_torch_cpu_float32_draws_come_from_the_counter_and_other_dtypes_from_tor
     like = torch.empty(3000)
     np.testing.assert_array_equal(uniform(XP, like, 0.125, 1 / 3, 9).numpy(), draws(3000, 9))
     wide = torch.empty(3000, dtype=torch.float64)
-    expected = torch.empty(3000, dtype=torch.float64).uniform_(0.125, 1 / 3, generator=torch.Generator().manual_seed(9))
+    generator = torch.Generator().manual_seed(9)
+    expected = torch.empty(3000, dtype=torch.float64).uniform_(0.125, 1 / 3, generator=generator)
     assert torch.equal(uniform(XP, wide, 0.125, 1 / 3, 9), expected)
 
 
