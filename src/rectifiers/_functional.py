@@ -374,7 +374,10 @@ def _rrelu_derivative(x, xp, lower, upper, training, seed):
 
 
 def _ordered_bounds(params) -> str | None:
-    if params["lower"] > params["upper"]:
+    lower, upper = params["lower"], params["upper"]
+    if isinstance(lower, numbers.Real) and isinstance(upper, numbers.Real):
+        lower, upper = float(lower), float(upper)  # exactly: np.float32(1/3) > 1/3, where NumPy says no
+    if lower > upper:
         return f"lower must be <= upper. Received: lower={params['lower']!r}, upper={params['upper']!r}"
     return None
 
