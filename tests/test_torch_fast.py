@@ -12,10 +12,11 @@ from __future__ import annotations
 import math
 import pickle
 
-import numpy as np
 import pytest
 
 torch = pytest.importorskip("torch")
+
+from torch_values import bits_equal, special  # noqa: E402
 
 import rectifiers as rf  # noqa: E402
 import rectifiers.torch as rt  # noqa: E402
@@ -29,24 +30,6 @@ torch.set_num_threads(1)
 aten = torch.ops.aten
 needs_native = pytest.mark.skipif(_native is None, reason="the C extension is not built")
 SIZES = (0, 1, 7, 8, 9, 63, 64, 1001)
-
-
-def special(n, seed):
-    """float32 values with every case the rules care about, and g with infinities and -0.0."""
-    rng = np.random.default_rng(seed)
-    t = (rng.standard_normal(n) * 5).astype(np.float32)
-    for step, value in ((7, 0.0), (11, 6.0), (13, math.nan), (17, -0.0), (19, math.inf), (23, -math.inf)):
-        t[::step] = value
-    g = rng.standard_normal(n).astype(np.float32)
-    g[::5], g[::29], g[::31] = math.inf, -0.0, math.nan
-    return torch.from_numpy(t), torch.from_numpy(g)
-
-
-def bits_equal(a, b):
-    """Equal to the bit, -0.0 included; NaN where the other is NaN (any payload, as the core's tests)."""
-    a, b = torch.as_tensor(a), torch.as_tensor(b)
-    nan = a.isnan()
-    return torch.equal(nan, b.isnan()) and torch.equal(a[~nan].view(torch.int32), b[~nan].view(torch.int32))
 
 
 @needs_native
