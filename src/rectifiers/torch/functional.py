@@ -19,10 +19,14 @@ input (a negative slope, ``memory="input"``).
 >>> from rectifiers.torch import functional as F
 >>> x = torch.tensor([-2.0, 0.0, 3.0], requires_grad=True)
 >>> y = F.leaky_relu(x, 0.1)
->>> y
-tensor([-0.2000,  0.0000,  3.0000], grad_fn=<RectifyBackward>)
+>>> y  # a small tensor: torch's own node, whose backward is the one ours runs (see _small)
+tensor([-0.2000,  0.0000,  3.0000], grad_fn=<LeakyReluBackward1>)
 >>> y.sum().backward(); x.grad  # leaky_relu'(0) = negative_slope
 tensor([0.1000, 0.1000, 1.0000])
+
+A call with the same parameters as an earlier one reuses what that call decided (what the
+backward keeps, the kernel): a module's resolved-once path (``_rectify.Fixed``), as in a
+model's ``forward`` that calls ``F.relu`` every step.
 """
 
 from __future__ import annotations
@@ -32,7 +36,30 @@ import inspect
 from .. import _spec
 from . import _spelling
 from ._conventions import channel_weight, implicit_dim
-from ._rectify import rectify
+from ._rectify import Fixed, _eager, check, rectify
+
+#: A module's resolved-once call (``_rectify.Fixed``) per activation, plain parameters, memory
+#: and inplace: a functional call in a model's ``forward`` repeats them on every step, and then
+#: decides nothing again (what the backward keeps, the kernel, torch's own node for a small
+#: tensor), as the module does.
+_FIXED: dict = {}
+_FIXED_LIMIT = 256
+
+
+def _fixed(spec, params: dict, memory, inplace):
+    """The kept ``Fixed`` for these arguments, checked on first use (the core's messages, as
+    ``rectify`` gives them); ``None`` where a call has more to decide (a weight, random draws,
+    a tensor or other non-number parameter)."""
+    if spec.learned or spec.draws is not None or not all(type(v) in (int, float) for v in params.values()):
+        return None
+    key = (spec.name, memory, inplace, tuple((k, type(v), repr(v)) for k, v in params.items()))  # -0.0 too
+    fixed = _FIXED.get(key)
+    if fixed is None:
+        check(spec, params, memory=memory, inplace=inplace)
+        if len(_FIXED) >= _FIXED_LIMIT:  # a sweep over many parameters: keep the newest
+            _FIXED.clear()
+        fixed = _FIXED[key] = Fixed(spec, spec.resolve(**params), memory, inplace)
+    return fixed
 
 
 def _function(spec):
@@ -55,6 +82,9 @@ def _function(spec):
         if "weight" in arguments:
             arguments["weight"] = channel_weight(x, arguments["weight"])
         params = {core.get(k, k): v for k, v in arguments.items()}
+        fixed = _fixed(spec, params, memory, inplace) if _eager(x) else None
+        if fixed is not None:
+            return fixed(x)
         return rectify(spec, x, params, memory=memory, inplace=inplace)
 
     function.__name__ = function.__qualname__ = form.name
