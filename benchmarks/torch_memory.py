@@ -53,9 +53,13 @@ TORCH_NN = {
 }
 
 
+#: The activations a run measures (``--names``; by default every one in NAMES).
+CHOSEN: list = []
+
+
 def compared():
     """The names in NAMES that torch.nn has a module for; the others are reported as skipped."""
-    for name in NAMES:
+    for name in CHOSEN or NAMES:
         if name in TORCH_NN:
             yield name
         else:
@@ -209,7 +213,10 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="small shapes and one round (a smoke test)")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--names", nargs="+", choices=NAMES, help="these activations only")
+    parser.add_argument("--alone", action="store_true", help="the activation alone, not the models")
     args = parser.parse_args(argv)
+    CHOSEN[:] = args.names or []
     torch.set_num_threads(args.threads)
     random.seed(0)
     rounds = 1 if args.quick else args.rounds
@@ -217,8 +224,9 @@ def main(argv=None):
     side, images = (16, 4) if args.quick else (64, 64)
     print(f"torch {torch.__version__}, rectifiers {rf.__version__}; x: ours / torch.nn in the same run")
     torch.manual_seed(0)
-    run("MLP 4 x (Linear + act)", lambda act: mlp(act, width), torch.randn(batch, width), rounds)
-    run("CNN (seeds)", lambda act: cnn(act, side), torch.randn(images, 3, side, side), rounds)
+    if not args.alone:
+        run("MLP 4 x (Linear + act)", lambda act: mlp(act, width), torch.randn(batch, width), rounds)
+        run("CNN (seeds)", lambda act: cnn(act, side), torch.randn(images, 3, side, side), rounds)
     run_alone((batch, width), 1 if args.quick else 21)
 
 
