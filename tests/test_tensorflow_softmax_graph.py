@@ -64,3 +64,13 @@ def test_the_value_and_its_gradient_are_compiled_kernels():
     spec = tf.TensorSpec(X.shape, tf.float32)
     plain = tf.function(lambda v: tf.nn.softmax(v) * 2).get_concrete_function(spec)
     assert kernels(plain.graph) == 0  # the count is of our kernels, not of anything in a graph
+
+
+def test_ranks_seen_one_after_another_keep_their_rank():
+    """The kept kernels relax shapes as they see more (reduce_retracing): one per rank, so a
+    TensorSpec([None, 3]) after rank-1 and rank-3 calls still places the axis."""
+    for shape in [(5,), (2, 3, 4), (6, 3), (1, 2, 3, 4), (7,)]:
+        x = tf.constant(RNG.standard_normal(shape).astype(np.float32))
+        np.testing.assert_array_equal(tf.function(lambda v: rf.softmax(v))(x).numpy(), rf.softmax(x).numpy())
+    unknown = tf.function(lambda v: rf.softmax(v), input_signature=[tf.TensorSpec([None, 3], tf.float32)])
+    assert unknown.get_concrete_function().structured_outputs.shape.as_list() == [None, 3]

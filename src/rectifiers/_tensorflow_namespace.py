@@ -149,12 +149,14 @@ _FROM_OUTPUT: dict = {}
 
 def from_output(compute, vjp, x, arrays: dict, key):
     """``compute(x, arrays)`` as one XLA kernel whose gradient is ``vjp(y, g, arrays)``, another,
-    from the output ``y`` (``_namespace.from_output``); kept per ``key``, ``x``'s dtype and the
-    names of ``arrays``. ``None`` eagerly, where each call would compile."""
+    from the output ``y`` (``_namespace.from_output``); kept per ``key``, ``x``'s dtype and rank
+    and the names of ``arrays``. ``None`` eagerly, where each call would compile."""
     if tf.executing_eagerly():
         return None
     names = tuple(arrays)
-    full_key = (key, x.dtype, names)
+    # the rank too: reduce_retracing relaxes the shapes a function has seen, and softmax places
+    # its axes by rank, so one function per rank keeps it known (sizes may become None)
+    full_key = (key, x.dtype, x.shape.rank, names)
     try:
         op = _FROM_OUTPUT.get(full_key)
     except TypeError:  # a parameter that is not hashable (a list inside a list): compiled per trace
