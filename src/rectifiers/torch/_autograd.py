@@ -28,6 +28,7 @@ from .._apply import derivative_of, evaluate, prepared
 from .._dtypes import working_dtype
 from .._namespace import as_array
 from .._random import uniform
+from .._spec import params_key
 from . import _bits
 from ._kernels import EXACT_ON_CPU, FORWARD, FROM_INPUT, FROM_OUTPUT, NATIVE, aten, pack_mask, unpack_backward
 
@@ -67,9 +68,7 @@ _PLAN_LIMIT = 64
 
 
 def _plan(spec, params, kind="forward"):
-    key = (spec.name, kind)
-    if params:  # (sigmoid, tanh and selu have none)
-        key += tuple((k, type(v), repr(v)) for k, v in params.items())  # -0.0 is not 0.0
+    key = (spec.name, kind, params_key(params))  # -0.0 is not 0.0
     plan = _PLANS.get(key, _PLANS)
     if plan is _PLANS:
         if len(_PLANS) >= _PLAN_LIMIT:

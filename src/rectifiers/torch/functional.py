@@ -52,7 +52,7 @@ def _fixed(spec, params: dict, memory, inplace):
     a tensor or other non-number parameter)."""
     if spec.learned or spec.draws is not None or not all(type(v) in (int, float) for v in params.values()):
         return None
-    key = (spec.name, memory, inplace, tuple((k, type(v), repr(v)) for k, v in params.items()))  # -0.0 too
+    key = (spec.name, memory, inplace, _spec.params_key(params))  # -0.0 is not 0.0
     fixed = _FIXED.get(key)
     if fixed is None:
         check(spec, params, memory=memory, inplace=inplace)
