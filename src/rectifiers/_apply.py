@@ -38,7 +38,7 @@ from ._namespace import (
     quiet_floating_point,
     unmask,
 )
-from ._spec import REGISTRY, REQUIRED, ActivationSpec, call_name, get
+from ._spec import REGISTRY, REQUIRED, ActivationSpec, call_name, get, params_key
 
 
 def _check_out(function: str, xp, x, result, out):
@@ -184,7 +184,7 @@ def _run(spec: ActivationSpec, kind: str, x, params: dict, name, keep_integers: 
             y = (
                 None
                 if integers or kind != "forward"
-                else fused(xp, x, math, spec.derivative, resolved, work(), result)
+                else fused(xp, x, math, spec.derivative, resolved, work(), result, spec)
             )
             y = compute(x, resolved) if y is None else xp.astype(y, result, copy=False)
     if out is None:
@@ -204,7 +204,7 @@ def _planned(spec: ActivationSpec, kind: str, x, params: dict):
     view = numpy_view(x)
     if view is None:
         return None
-    key = (spec.name, kind, tuple(params.items()))
+    key = (spec.name, kind, params_key(params))
     plan = _PLANS.get(key, False)
     if plan is False:
         if len(_PLANS) > 1024:  # many distinct parameters (a sweep): keep the newest
@@ -245,7 +245,7 @@ def _differentiated_from_output(spec: ActivationSpec, xp, x, resolved: dict, com
         lambda y, dy, given: spec.output_jvp(y, dy, xp, **fixed, **given),
         x,
         arrays,
-        key=(spec.name, tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in fixed.items())),
+        key=(spec.name, params_key({k: tuple(v) if isinstance(v, list) else v for k, v in fixed.items()})),
     )
 
 

@@ -15,6 +15,8 @@ import sys
 import array_api_compat
 import numpy as np
 
+from ._spec import params_key
+
 
 def _is_tensorflow(x) -> bool:
     tf = sys.modules.get("tensorflow")
@@ -228,18 +230,19 @@ def name_scope(xp, name: str | None):
     return contextlib.nullcontext()
 
 
-def fused(xp, x, forward, derivative, params: dict, work, result):
+def fused(xp, x, forward, derivative, params: dict, work, result, spec=None):
     """``forward(x)`` (computed in ``work``, returned as ``result``) with ``derivative`` as its
     derivative, as one compiled unit where a library traces: in a TensorFlow graph, one XLA
-    kernel each way (``_tensorflow_namespace.fused``); under a JAX transformation, a
-    ``custom_jvp`` whose tangent is ``t * derivative(x)``, in place of differentiating the
-    math's every ``where`` and cast. ``None`` elsewhere (the math runs as written), and for
-    parameters that are not plain numbers (prelu's array of slopes, rrelu's draws)."""
+    kernel each way (``_tensorflow_namespace.fused``; or tf.nn's own op, where it gives the same
+    bits and gradient for ``spec``'s family); under a JAX transformation, a ``custom_jvp`` whose
+    tangent is ``t * derivative(x)``, in place of differentiating the math's every ``where`` and
+    cast. ``None`` elsewhere (the math runs as written), and for parameters that are not plain
+    numbers (prelu's array of slopes, rrelu's draws)."""
     if derivative is None or not all(type(v) in (float, int) for v in params.values()):
         return None
     lib = library(xp)
     if lib == "tensorflow":
-        return xp.fused(x, forward, derivative, params, work, result)
+        return xp.fused(x, forward, derivative, params, work, result, spec)
     if lib == "jax":
         return _jax_fused(xp, x, forward, derivative, params, work, result)
     return None
@@ -253,7 +256,7 @@ def _jax_fused(xp, x, forward, derivative, params, work, result):
 
     if not isinstance(x, jax.core.Tracer):
         return None  # a concrete array: nothing is traced or differentiated
-    key = (forward, derivative, tuple(params.items()), work, result)
+    key = (forward, derivative, params_key(params), work, result)
     op = _JAX_FUSED.get(key)
     if op is None:
 
