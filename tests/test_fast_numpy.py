@@ -19,6 +19,7 @@ from rectifiers import _apply, _fast
 from rectifiers._dtypes import REAL_DTYPES, numpy_dtype
 from rectifiers._fast import _compiled, _dispatch, _kernels, _parallel, _small
 from rectifiers._namespace import as_array
+from rectifiers._spec import params_key
 
 NUMPY_DTYPES = {name: numpy_dtype(name) for name in REAL_DTYPES}
 ELEMENTWISE = [name for name in rf.names() if rf.get(name).elementwise]
@@ -293,7 +294,7 @@ def test_big_float16_arrays_use_a_table(name, monkeypatch):
     params = rf.get(name).resolve()
     with engine("numpy"):  # relu6 has a compiled kernel; without it, the table
         _apply.evaluate(rf.get(name), x, params)
-    assert _small.has_table((name, "forward", x.dtype, x.dtype, _dispatch._params_key(params)))
+    assert _small.has_table((name, "forward", x.dtype, x.dtype, params_key(params)))
 
 
 COMPILED_DTYPES = ["float32", "float64", "bfloat16", "float16"]
