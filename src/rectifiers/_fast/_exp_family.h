@@ -12,33 +12,30 @@
  *   VF, FM             W floats and their lane mask
  *   D_SET1 ... D_SEL   double ops (D_DIV: the correctly rounded quotient); D_SEL(m, a, b) is
  *                      m ? b : a, lane by lane
- *   D_POW2(k)          2^k for integral k in [-1022, 1023]
+ *   D_EXP2_16(s)       2^(j/16) from EXP2_16, j the low 4 bits of s
+ *   D_SCALE(v, f)      v 2^floor(f), exact where the result is normal
  *   F_* , FM_*         float ops and masks; FM_BITS(m): bit i set where lane i is
  */
 
+/* expm1(x) (exp = 0) or exp(x) (exp = 1): see _native.c for the method and its error bound. */
 TARGET static inline VD ISA(expm1_or_exp)(VD x, int exp) {
     const VD clamped = D_MAX(D_SET1(exp ? -200.0 : -40.0), x); /* NaN stays NaN */
-    const VD k = D_ROUND(D_MUL(clamped, D_SET1(1.4426950408889634)));
-    VD r = D_FNMA(k, D_SET1(6.93147180369123816490e-01), clamped);
-    r = D_FNMA(k, D_SET1(1.90821492927058770002e-10), r);
-    static const double inverse_factorials[] = {1.0 / 2, 1.0 / 6, 1.0 / 24, 1.0 / 120, 1.0 / 720,
-                                                1.0 / 5040, 1.0 / 40320, 1.0 / 362880, 1.0 / 3628800,
-                                                1.0 / 39916800, 1.0 / 479001600};
-    /* q(r) = sum c_i r^i with c_i = 1/(i+2)!, i = 0..10, by Estrin's scheme */
-    const VD r2 = D_MUL(r, r), r4 = D_MUL(r2, r2), r8 = D_MUL(r4, r4);
-#define C(i) D_SET1(inverse_factorials[i])
-    const VD p01 = D_FMA(C(1), r, C(0)), p23 = D_FMA(C(3), r, C(2));
-    const VD p45 = D_FMA(C(5), r, C(4)), p67 = D_FMA(C(7), r, C(6));
-    const VD p89 = D_FMA(C(9), r, C(8));
-    const VD p0123 = D_FMA(p23, r2, p01), p4567 = D_FMA(p67, r2, p45);
-    const VD p8910 = D_FMA(C(10), r2, p89);
-#undef C
-    const VD q = D_FMA(p8910, r8, D_FMA(p4567, r4, p0123));
-    const VD p = D_FMA(r2, q, r); /* expm1(r) = r + r^2 q(r) */
-    const VD scale = D_POW2(k);
-    if (exp) return D_FMA(scale, p, scale);                   /* 2^k (p + 1) */
-    const VD e = D_FMA(scale, p, D_SUB(scale, D_SET1(1.0))); /* 2^k (p + 1) - 1 */
-    return D_SEL(D_CMP(x, D_SET1(0.0), _CMP_EQ_OQ), e, x);    /* expm1(-0.0) = -0.0 */
+    /* s = 1.5 2^52 + k, k the integer nearest 16 x / ln2: the low 4 bits of s are k mod 16 */
+    const VD s = D_FMA(clamped, D_SET1(23.083120654223414), D_SET1(0x1.8p52));
+    const VD k = D_SUB(s, D_SET1(0x1.8p52));
+    VD r = D_FNMA(k, D_SET1(0x1.62e42fee00000p-5), clamped); /* x - k ln2/16, |r| <= ln2/32 */
+    r = D_FNMA(k, D_SET1(0x1.a39ef35793c76p-37), r);
+    /* expm1(r) = r + r^2 q(r), q(r) = sum c_i r^i, c_i = 1/(i+2)!, i = 0..5 (degree 7), Estrin */
+    const VD r2 = D_MUL(r, r);
+    const VD p01 = D_FMA(D_SET1(1.0 / 6), r, D_SET1(1.0 / 2));
+    const VD p23 = D_FMA(D_SET1(1.0 / 120), r, D_SET1(1.0 / 24));
+    const VD p45 = D_FMA(D_SET1(1.0 / 5040), r, D_SET1(1.0 / 720));
+    const VD q = D_FMA(D_FMA(p45, r2, p23), r2, p01);
+    const VD p = D_FMA(r2, q, r);
+    const VD scale = D_SCALE(D_EXP2_16(s), D_MUL(k, D_SET1(0.0625))); /* 2^(k/16), exact */
+    if (exp) return D_FMA(scale, p, scale);                             /* 2^(k/16) (p + 1) */
+    const VD e = D_FMA(scale, p, D_SUB(scale, D_SET1(1.0)));           /* 2^(k/16) (p + 1) - 1 */
+    return D_SEL(D_CMP(x, D_SET1(0.0), _CMP_EQ_OQ), e, x);              /* expm1(-0.0) = -0.0 */
 }
 
 TARGET static inline VD ISA(minus_abs)(VD x) { return D_OR(x, D_SET1(-0.0)); }
@@ -80,36 +77,60 @@ TARGET static inline VF ISA(certain)(VD t, VD delta, FM *uncertain) {
     return D_TO_F(t);
 }
 
-/* Returns how many lanes were uncertain; the first `capacity` of their indices are in `index`. */
+/* W lanes of `op` from x, rounded, uncertain lanes left holding x; their bits in *uncertain. */
+TARGET static inline __attribute__((always_inline)) VF ISA(exp_unit)(VF v, int op, VD a, VD b, VD delta,
+                                                                      int huge, unsigned *uncertain) {
+    FM u;
+    const VF r = ISA(certain)(ISA(exp_family)(F_TO_D(v), op, a, b), delta, &u);
+    if (huge) u = FM_OR(u, F_CMP(v, F_SET1(-200.0f), _CMP_LT_OQ));
+    *uncertain = FM_BITS(u);
+    return F_SEL(u, r, v);
+}
+
+/* Adds the lanes set in `bits` (offsets from i) to the count, and the first `capacity` to index. */
+static inline size_t ISA(note)(unsigned bits, size_t i, size_t count, int64_t *index, size_t capacity) {
+    for (unsigned lane = 0; bits; lane++, bits >>= 1) {
+        if (bits & 1) {
+            if (count < capacity) index[count] = (int64_t)(i + lane);
+            count++;
+        }
+    }
+    return count;
+}
+
+/* Returns how many lanes were uncertain; the first `capacity` of their indices are in `index`.
+ * The body does two independent units a step (the chain of one unit is long: two keep the
+ * pipes fed); the head that aligns y for streaming and the tail go a unit at a time, through
+ * a small buffer where a unit would run past n. */
 TARGET static inline __attribute__((always_inline)) size_t ISA(exp_family_loop)(
     const float *x, float *y, size_t n, int op, double alpha, double beta, int stream, int64_t *index,
     size_t capacity) {
     const VD a = D_SET1(alpha), b = D_SET1(beta), delta = D_SET1(0x1p-40);
     const int huge = op == ELU_D && !(alpha > -1e30 && alpha < 1e30);
     size_t i = 0, count = 0;
+    int body = 0; /* the head is done: y + i is aligned, or nothing is streamed */
     while (i < n) {
-        /* Lanes past n (the head, to align y for streaming, and the tail) go through a small buffer. */
         size_t lanes = W; /* y is 4-byte aligned (checked by the caller), so lanes >= 1: i advances */
         if (stream && ((uintptr_t)(y + i) & (4 * W - 1))) lanes = (4 * W - ((uintptr_t)(y + i) & (4 * W - 1))) / 4;
+        else body = 1;
+        if (body) {
+            for (; i + 2 * W <= n; i += 2 * W) {
+                unsigned u0, u1;
+                const VF r0 = ISA(exp_unit)(F_LOADU(x + i), op, a, b, delta, huge, &u0);
+                const VF r1 = ISA(exp_unit)(F_LOADU(x + i + W), op, a, b, delta, huge, &u1);
+                if (stream) { F_STREAM(y + i, r0); F_STREAM(y + i + W, r1); }
+                else { F_STOREU(y + i, r0); F_STOREU(y + i + W, r1); }
+                if (u0 | u1) count = ISA(note)(u0 | u1 << W, i, count, index, capacity);
+            }
+            if (i == n) break;
+        }
         if (lanes > n - i) lanes = n - i;
         float in[W] = {0}, out[W];
-        const int whole = lanes == W;
-        if (!whole) memcpy(in, x + i, lanes * 4);
-        const VF v = F_LOADU(whole ? x + i : in);
-        FM u;
-        VF r = ISA(certain)(ISA(exp_family)(F_TO_D(v), op, a, b), delta, &u);
-        if (huge) u = FM_OR(u, F_CMP(v, F_SET1(-200.0f), _CMP_LT_OQ));
-        r = F_SEL(u, r, v); /* uncertain lanes keep x */
-        const unsigned uncertain = FM_BITS(u);
-        if (whole && stream) F_STREAM(y + i, r);
-        else if (whole) F_STOREU(y + i, r);
-        else { F_STOREU(out, r); memcpy(y + i, out, lanes * 4); }
-        for (unsigned lane = 0; uncertain && lane < lanes; lane++) {
-            if (uncertain >> lane & 1) {
-                if (count < capacity) index[count] = (int64_t)(i + lane);
-                count++;
-            }
-        }
+        memcpy(in, x + i, lanes * 4);
+        unsigned u;
+        F_STOREU(out, ISA(exp_unit)(F_LOADU(in), op, a, b, delta, huge, &u));
+        memcpy(y + i, out, lanes * 4);
+        count = ISA(note)(u & ((1u << lanes) - 1), i, count, index, capacity);
         i += lanes;
     }
     return count;
@@ -181,28 +202,37 @@ TARGET static size_t ISA(softmax_rows)(const float *x, float *y, size_t rows, si
         int uncertain = !(m > -INFINITY && m < INFINITY);
         if (!uncertain) {
             const VD shift = D_SET1((double)m);
-            for (size_t i = 0; i < padded; i += W) {
+            size_t i = 0;
+            for (; i + 2 * W <= cols; i += 2 * W) { /* two independent units a step, as above */
+                const VD e0 = ISA(expm1_or_exp)(D_SUB(F_TO_D(F_LOADU(xr + i)), shift), 1);
+                const VD e1 = ISA(expm1_or_exp)(D_SUB(F_TO_D(F_LOADU(xr + i + W)), shift), 1);
+                D_STOREU(scratch + i, e0);
+                D_STOREU(scratch + i + W, e1);
+            }
+            for (; i < padded; i += W) {
                 float in[W];
-                const size_t lanes = cols - i < W ? cols - i : W;
-                for (size_t k = 0; k < W; k++) in[k] = k < lanes ? xr[i + k] : m; /* padding: e = 1 */
-                const VD e = ISA(expm1_or_exp)(D_SUB(F_TO_D(F_LOADU(lanes == W ? xr + i : in)), shift), 1);
-                D_STOREU(scratch + i, e);
+                for (size_t k = 0; k < W; k++) in[k] = i + k < cols ? xr[i + k] : m;
+                D_STOREU(scratch + i, ISA(expm1_or_exp)(D_SUB(F_TO_D(F_LOADU(in)), shift), 1));
             }
             for (size_t k = cols; k < padded; k++) scratch[k] = 0.0; /* padding adds nothing */
             const double s = ISA(pairwise)(scratch, padded);
             uncertain = !(s < INFINITY); /* NaN: a NaN in the row */
             const VD inverse = D_SET1(1.0 / s);
             unsigned bits = 0;
-            for (size_t i = 0; i < padded && !uncertain; i += W) {
+            for (i = 0; i + 2 * W <= cols && !uncertain; i += 2 * W) {
+                FM u0, u1;
+                const VF r0 = ISA(certain)(D_MUL(D_LOADU(scratch + i), inverse), delta, &u0);
+                const VF r1 = ISA(certain)(D_MUL(D_LOADU(scratch + i + W), inverse), delta, &u1);
+                F_STOREU(yr + i, r0);
+                F_STOREU(yr + i + W, r1);
+                bits |= FM_BITS(u0) | FM_BITS(u1);
+            }
+            for (; i < padded && !uncertain; i += W) {
                 FM u;
-                const VF r = ISA(certain)(D_MUL(D_LOADU(scratch + i), inverse), delta, &u);
-                bits |= FM_BITS(u);
-                if (i + W <= cols) F_STOREU(yr + i, r);
-                else {
-                    float out[W];
-                    F_STOREU(out, r);
-                    memcpy(yr + i, out, (cols - i) * 4);
-                }
+                float out[W];
+                F_STOREU(out, ISA(certain)(D_MUL(D_LOADU(scratch + i), inverse), delta, &u));
+                bits |= FM_BITS(u); /* the padding's lanes are 0: certain */
+                memcpy(yr + i, out, (cols - i < W ? cols - i : W) * 4);
             }
             uncertain = uncertain || bits;
         }

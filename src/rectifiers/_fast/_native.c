@@ -255,15 +255,21 @@ static int has_avx2 = 0;
  *   sigmoid  e = exp(-|x|);  x >= 0 ? 1 / (1 + e) : e / (1 + e)      sigmoid'  e / (1 + e)^2
  *   tanh     sign(x) (-m / (2 + m)), m = expm1(-2|x|)                tanh'  (2e / (1 + e^2))^2
  *
- * Here expm1 is x = k ln2 + r, |r| <= ln2/2 (Cody-Waite with FMA), a degree-12 Taylor
- * polynomial in r (truncation below 1e-16; Estrin's scheme, half the dependency depth of
- * Horner's), and 2^k (p + 1) - 1 as one FMA; exp is 2^k (p + 1). Each result t is within a few
- * float64 ulp of the true value (8 ulp is the bound softmax's window below counts on), and so
- * is the reference's (its forms have no cancellation; the quotients are IEEE divisions).
- * So the two differ by far less than 2^-40 relative. Where t (1 - 2^-40) and t (1 + 2^-40)
+ * Here x = k ln2/16 + r with k the integer nearest 16 x / ln2 and |r| <= ln2/32 (Cody-Waite
+ * with FMA: ln2/16 in two parts, r exact to far below an ulp), expm1(r) = p is a degree-7
+ * Taylor polynomial (truncation |r|^8 / 8! < 2^-59; Estrin's scheme), and with
+ * S = 2^(k/16) = 2^floor(k/16) T[k mod 16] (T: a table of 16 correctly rounded values, the
+ * power of 2 exact), exp is S (p + 1) and expm1 is S p + (S - 1), each one FMA. With
+ * u = 2^-53: exp is within 4 u relative (T's rounding, the polynomial's, the FMA's); expm1 the
+ * same where k = 0 (S = 1: it is p), and within 64 u elsewhere, where |expm1| >= 1 - 2^-1/32
+ * (T's rounding, relative to S ~ 1, over a result of at least 0.0214: 24 u, plus the rest).
+ * Each result t is then within 2^-46 of the true value, and the reference's within a few u
+ * (libm; its forms have no cancellation; the quotients are IEEE divisions in both). So the
+ * two differ by far less than 2^-40 relative. Where t (1 - 2^-40) and t (1 + 2^-40)
  * round to the same float32, the reference rounds to it too: that is the result. Elsewhere
- * (for elu, 5919 of the 2^32 float32 inputs) the lane is reported and left holding its x, and
- * the caller recomputes it with the reference math from there (so y may be x: in place). The result is the reference's to the bit by construction.
+ * (for elu, a few thousand of the 2^32 float32 inputs) the lane is reported and left holding
+ * its x, and the caller recomputes it with the reference math from there (so y may be x: in
+ * place). The result is the reference's to the bit by construction.
  *
  * The math is written once, in _exp_family.h, for any vector width; it is compiled twice
  * below, for AVX2 (4 float64 lanes, the fallback) and AVX-512 (8 lanes: 8 float32 in, one
@@ -288,9 +294,19 @@ typedef size_t (*softmax_loop)(const float *, float *, size_t, size_t, double *,
 #if HAVE_AVX2_BUILD
 /* ---- the vocabulary of _exp_family.h, once per instruction set ---- */
 #define FMA_AVX2 __attribute__((target("avx2,fma")))
-FMA_AVX2 static inline __m256d pow2_avx2(__m256d k) { /* 2^k: k + 1023 in the exponent field */
-    const __m256i k64 = _mm256_cvtepi32_epi64(_mm256_cvtpd_epi32(k));
-    return _mm256_castsi256_pd(_mm256_slli_epi64(_mm256_add_epi64(k64, _mm256_set1_epi64x(1023)), 52));
+/* 2^(j/16), j = 0..15, each correctly rounded (Python: float(Decimal(2) ** (Decimal(j) / 16))) */
+static const double EXP2_16[16] = {
+    0x1.0000000000000p+0, 0x1.0b5586cf9890fp+0, 0x1.172b83c7d517bp+0, 0x1.2387a6e756238p+0,
+    0x1.306fe0a31b715p+0, 0x1.3dea64c123422p+0, 0x1.4bfdad5362a27p+0, 0x1.5ab07dd485429p+0,
+    0x1.6a09e667f3bcdp+0, 0x1.7a11473eb0187p+0, 0x1.8ace5422aa0dbp+0, 0x1.9c49182a3f090p+0,
+    0x1.ae89f995ad3adp+0, 0x1.c199bdd85529cp+0, 0x1.d5818dcfba487p+0, 0x1.ea4afa2a490dap+0};
+
+FMA_AVX2 static inline __m256d scale_avx2(__m256d v, __m256d f) { /* floor(f) + 1023 in the exponent field */
+    const __m256i k64 = _mm256_cvtepi32_epi64(_mm256_cvtpd_epi32(_mm256_floor_pd(f)));
+    return _mm256_mul_pd(v, _mm256_castsi256_pd(_mm256_slli_epi64(_mm256_add_epi64(k64, _mm256_set1_epi64x(1023)), 52)));
+}
+FMA_AVX2 static inline __m256d exp2_16_avx2(__m256d s) {
+    return _mm256_i64gather_pd(EXP2_16, _mm256_and_si256(_mm256_castpd_si256(s), _mm256_set1_epi64x(15)), 8);
 }
 FMA_AVX2 static inline double hsum_avx2(__m256d v) { /* ((v0 + v2) + (v1 + v3)) */
     const __m128d s = _mm_add_pd(_mm256_castpd256_pd128(v), _mm256_extractf128_pd(v, 1));
@@ -315,7 +331,8 @@ FMA_AVX2 static inline double hsum_avx2(__m256d v) { /* ((v0 + v2) + (v1 + v3)) 
 #define D_ROUND(x) _mm256_round_pd(x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)
 #define D_CMP _mm256_cmp_pd
 #define D_SEL(m, a, b) _mm256_blendv_pd(a, b, m)
-#define D_POW2 pow2_avx2
+#define D_SCALE scale_avx2
+#define D_EXP2_16 exp2_16_avx2
 #define D_DIV _mm256_div_pd
 #define D_LOADU _mm256_loadu_pd
 #define D_STOREU _mm256_storeu_pd
@@ -350,7 +367,8 @@ FMA_AVX2 static inline double hsum_avx2(__m256d v) { /* ((v0 + v2) + (v1 + v3)) 
 #undef D_ROUND
 #undef D_CMP
 #undef D_SEL
-#undef D_POW2
+#undef D_SCALE
+#undef D_EXP2_16
 #undef D_DIV
 #undef D_LOADU
 #undef D_STOREU
@@ -392,7 +410,8 @@ AVX512 static inline double hsum_avx512(__m512d v) { /* a tree of depth 3 */
 #define D_ROUND(x) _mm512_roundscale_pd(x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)
 #define D_CMP _mm512_cmp_pd_mask
 #define D_SEL(m, a, b) _mm512_mask_blend_pd(m, a, b)
-#define D_POW2(k) _mm512_scalef_pd(_mm512_set1_pd(1.0), k) /* 1 * 2^k, exact */
+#define D_SCALE _mm512_scalef_pd
+#define D_EXP2_16(s) _mm512_permutex2var_pd(_mm512_loadu_pd(EXP2_16), _mm512_castpd_si512(s), _mm512_loadu_pd(EXP2_16 + 8))
 #define D_DIV _mm512_div_pd
 #define D_LOADU _mm512_loadu_pd
 #define D_STOREU _mm512_storeu_pd
@@ -462,15 +481,15 @@ static PyObject *exp_family(PyObject *self, PyObject *args) {
  *   its sum                           (25 + L) u   (at most 15 + 3 + 7 additions per term in
  *                                     a block of 128, one more per halving above it)
  *   its division                      1 u
- *   our exp                           8 u     (the same bound as the exp family's)
+ *   our exp                           4 u     (the exp family's bound, above)
  *   our sum                           (20 + L) u   (at most 16 + 1 + log2(W) additions per
  *                                     term in a block of 128, one more per halving)
  *   our 1 / s and the product         2 u
  *
- * so |t_i - R_i| <= (60 + 2 L) u t_i to first order (the second-order terms are below u for
+ * so |t_i - R_i| <= (56 + 2 L) u t_i to first order (the second-order terms are below u for
  * any row that fits in memory). Lanes clamped at -200 add at most n e^-200 to s >= 1 (the
  * maximum gives exactly 1), far below u, and give t_i < 2^-288, which rounds to +0 as R_i
- * does. The window is twice that: delta = (120 + 4 L) u (2^-45.5 for rows of 4096). Where
+ * does. The window is over twice that: delta = (120 + 4 L) u (2^-45.5 for rows of 4096). Where
  * t_i (1 - delta) and t_i (1 + delta) round to the same float32, so does R_i. A row with an
  * undecided lane, a NaN (s is NaN), or an infinite maximum (+inf, or every value -inf) is
  * reported, and the caller computes it with the reference.
