@@ -15,7 +15,7 @@ import pytest
 
 import rectifiers as rf
 from rectifiers import _apply, _fast
-from rectifiers._fast import _parallel, _softmax
+from rectifiers._fast import _compiled, _parallel, _softmax
 
 SPEC = rf.get("softmax")
 native = _softmax._native
@@ -73,8 +73,11 @@ SHAPES += [(9, 1000), (3, 4096), (2, 20_001)]
 
 
 @needs_kernel
+@pytest.mark.parametrize("streaming", [False, True])
 @pytest.mark.parametrize("shape", SHAPES, ids=str)
-def test_rows_match_the_reference_on_each_instruction_set(shape):
+def test_rows_match_the_reference_on_each_instruction_set(shape, streaming, monkeypatch):
+    if streaming:
+        monkeypatch.setattr(_compiled, "STREAM_MIN_BYTES", 0)
     x = _rows(np.random.default_rng(shape[1]), *shape)
     want = _reference(x)
     for isa in ISAS:
@@ -99,7 +102,7 @@ def test_trailing_axes_and_the_rest(shape, axis):
 def test_the_kernel_is_taken_and_decides_nearly_every_row():
     x = (np.random.default_rng(2).standard_normal((512, 4096)) * 5).astype(np.float32)
     y, index = np.empty_like(x), np.empty(512, np.int64)
-    assert native.softmax(x, y, 4096, index) < 16
+    assert native.softmax(x, y, 4096, False, index) < 16
     assert_same_bits(_softmax.softmax(x, {"axis": -1, "where": None}, np.float32, _reference), _reference(x))
     assert _softmax.softmax(x, {"axis": 0, "where": None}, np.float32, None) is None
     assert _softmax.softmax(x.astype(np.float64), {"axis": -1, "where": None}, np.float64, None) is None

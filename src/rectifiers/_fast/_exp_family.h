@@ -189,9 +189,9 @@ TARGET static double ISA(pairwise)(const double *e, size_t n) {
 /* Softmax of each row of x (rows x cols, C order) into y. Rows the kernel leaves to the
  * reference (a NaN, an infinite maximum, or a lane the certainty test cannot decide) are
  * counted; the first `capacity` of their indices are in `index`. scratch holds cols rounded
- * up to W doubles. */
+ * up to W doubles. `stream`: y's aligned units are written with streaming stores. */
 TARGET static size_t ISA(softmax_rows)(const float *x, float *y, size_t rows, size_t cols, double *scratch,
-                                       double window, int64_t *index, size_t capacity) {
+                                       double window, int stream, int64_t *index, size_t capacity) {
     const size_t padded = (cols + W - 1) / W * W;
     const VD delta = D_SET1(window);
     size_t count = 0;
@@ -223,8 +223,8 @@ TARGET static size_t ISA(softmax_rows)(const float *x, float *y, size_t rows, si
                 FM u0, u1;
                 const VF r0 = ISA(certain)(D_MUL(D_LOADU(scratch + i), inverse), delta, &u0);
                 const VF r1 = ISA(certain)(D_MUL(D_LOADU(scratch + i + W), inverse), delta, &u1);
-                F_STOREU(yr + i, r0);
-                F_STOREU(yr + i + W, r1);
+                if (stream && !((uintptr_t)(yr + i) & (4 * W - 1))) { F_STREAM(yr + i, r0); F_STREAM(yr + i + W, r1); }
+                else { F_STOREU(yr + i, r0); F_STOREU(yr + i + W, r1); }
                 bits |= FM_BITS(u0) | FM_BITS(u1);
             }
             for (; i < padded && !uncertain; i += W) {

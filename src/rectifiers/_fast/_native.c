@@ -289,7 +289,7 @@ static const char *EXP_OP_NAMES[N_EXP_OPS] = {"elu", "elu_derivative", "sigmoid"
                                               "tanh", "tanh_derivative"};
 
 typedef size_t (*exp_loop)(const float *, float *, size_t, double, double, int, int64_t *, size_t);
-typedef size_t (*softmax_loop)(const float *, float *, size_t, size_t, double *, double, int64_t *, size_t);
+typedef size_t (*softmax_loop)(const float *, float *, size_t, size_t, double *, double, int, int64_t *, size_t);
 
 #if HAVE_AVX2_BUILD
 /* ---- the vocabulary of _exp_family.h, once per instruction set ---- */
@@ -503,7 +503,8 @@ static double softmax_window(size_t n) {
 static PyObject *softmax(PyObject *self, PyObject *args) {
     Py_buffer x, y, index;
     Py_ssize_t cols, n;
-    if (!PyArg_ParseTuple(args, "y*w*nw*", &x, &y, &cols, &index)) return NULL;
+    int stream;
+    if (!PyArg_ParseTuple(args, "y*w*npw*", &x, &y, &cols, &stream, &index)) return NULL;
     PyObject *result = NULL;
     if (isa < 0) {
         PyErr_SetString(PyExc_ValueError, "rectifiers._native.softmax: it needs AVX2 and FMA");
@@ -522,8 +523,9 @@ static PyObject *softmax(PyObject *self, PyObject *args) {
                 const softmax_loop loop = ISA_SOFTMAX[isa];
                 const double window = softmax_window(padded);
                 Py_BEGIN_ALLOW_THREADS
-                count = loop(x.buf, y.buf, (size_t)(n / cols), (size_t)cols, scratch, window, index.buf,
+                count = loop(x.buf, y.buf, (size_t)(n / cols), (size_t)cols, scratch, window, stream, index.buf,
                              (size_t)index.len / 8);
+                STORE_FENCE(stream);
                 Py_END_ALLOW_THREADS
                 PyMem_RawFree(scratch);
                 result = PyLong_FromSize_t(count);
@@ -740,7 +742,7 @@ static PyMethodDef methods[] = {
     {"exp_family", exp_family, METH_VARARGS,
      "exp_family(op, x, y, a, b, stream, index) -> how many float32 lanes were uncertain; the first in index."},
     {"softmax", softmax, METH_VARARGS,
-     "softmax(x, y, cols, index) -> how many rows of cols float32 values were left to the reference; the first in index."},
+     "softmax(x, y, cols, stream, index) -> how many rows of cols float32 values were left to the reference; the first in index."},
     {"select_isa", select_isa, METH_VARARGS, "select_isa(name) -> the previous one: the exp family's instruction set."},
     {"window", window, METH_VARARGS, "window(g, t, out, lo, hi, slope): out = lo < t < hi ? g : g * slope (float32)."},
     {"pack", pack, METH_VARARGS, "pack(x, packed, lo, hi): bit i of packed = lo < x[i] < hi (float32 x)."},

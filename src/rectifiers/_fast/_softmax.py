@@ -48,10 +48,10 @@ def _rows(x, params: dict, result):
     return x.size // cols, cols
 
 
-def _run(x2: np.ndarray, y2: np.ndarray, reference):
+def _run(x2: np.ndarray, y2: np.ndarray, reference, stream: bool):
     """The kernel on rows ``x2`` into ``y2``, then the reference on the rows it reported."""
     index = np.empty(min(_CAPACITY, x2.shape[0]), np.int64)
-    count = _native.softmax(x2, y2, x2.shape[1], index)
+    count = _native.softmax(x2, y2, x2.shape[1], stream, index)
     with np.errstate(all="ignore"):  # as the reference path runs: those rows may hold NaN and inf
         if count > index.shape[0]:
             y2[...] = reference(x2)
@@ -70,17 +70,18 @@ def softmax(x, params: dict, result, reference):
         return None
     rows, cols = shape
     x2, y = x.reshape(rows, cols), np.empty_like(x)
+    stream = x.nbytes >= _compiled.STREAM_MIN_BYTES  # as the elementwise kernels: past the cache
     y2 = y.reshape(rows, cols)
     workers = min(_parallel.get_threads(), rows, int(x.size * _COST // _parallel.PARALLEL_MIN))
     if workers <= 1:
-        _run(x2, y2, reference)
+        _run(x2, y2, reference, stream)
         return y
     bounds = [rows * i // workers for i in range(workers + 1)]
     pool = _parallel._executor(workers - 1)  # the calling thread is one of the workers
     chunks = zip(bounds[1:-1], bounds[2:], strict=True)
-    futures = [pool.submit(_run, x2[a:b], y2[a:b], reference) for a, b in chunks]
+    futures = [pool.submit(_run, x2[a:b], y2[a:b], reference, stream) for a, b in chunks]
     try:
-        _run(x2[: bounds[1]], y2[: bounds[1]], reference)
+        _run(x2[: bounds[1]], y2[: bounds[1]], reference, stream)
     finally:
         for future in futures:
             future.result()
