@@ -129,6 +129,9 @@ def test_a_cpu_torch_tensor_takes_the_kernel():
     got = rf.softmax(torch.from_numpy(x), axis=-1)
     assert isinstance(got, torch.Tensor) and got.dtype == torch.float32
     assert_same_bits(got.numpy(), _reference(x))
+    assert_same_bits(rf.softmax(torch.from_numpy(x), axis=0).numpy(), _reference(x, 0))  # NumPy's reference
+    graph = torch.from_numpy(x).requires_grad_()
+    assert rf.softmax(graph).grad_fn is not None  # with grad: torch's ops, which autograd sees
 
 
 def _numpy_pairwise(a: list) -> float:
