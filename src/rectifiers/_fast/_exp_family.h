@@ -70,11 +70,13 @@ TARGET static inline VD ISA(exp_family)(VD x, int op, VD a, VD b) {
 }
 
 /* t rounded to float32, and which lanes the certainty test cannot decide at relative width
- * delta: those where t (1 - delta) and t (1 + delta) round to different floats. */
+ * delta: those where t (1 - delta) and t (1 + delta) round to different floats. Where they
+ * round to the same, so does t (rounding is monotonic), so that is the result; elsewhere the
+ * lane is the caller's to replace. */
 TARGET static inline VF ISA(certain)(VD t, VD delta, FM *uncertain) {
     const VF low = D_TO_F(D_FNMA(t, delta, t)), high = D_TO_F(D_FMA(t, delta, t));
     *uncertain = F_CMP(low, high, _CMP_NEQ_OQ); /* NaN is certain: it stays NaN */
-    return D_TO_F(t);
+    return low;
 }
 
 /* W lanes of `op` from x, rounded, uncertain lanes left holding x; their bits in *uncertain. */
