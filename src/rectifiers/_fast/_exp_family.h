@@ -74,7 +74,9 @@ TARGET static inline VD ISA(exp_family)(VD x, int op, VD a, VD b) {
  * round to the same, so does t (rounding is monotonic), so that is the result; elsewhere the
  * lane is the caller's to replace. */
 TARGET static inline VF ISA(certain)(VD t, VD delta, FM *uncertain) {
-    const VF low = D_TO_F(D_FNMA(t, delta, t)), high = D_TO_F(D_FMA(t, delta, t));
+    /* products (1 -+ delta are exact), not t -+ t delta: they keep -0.0 and inf as they are */
+    const VD one = D_SET1(1.0);
+    const VF low = D_TO_F(D_MUL(t, D_SUB(one, delta))), high = D_TO_F(D_MUL(t, D_ADD(one, delta)));
     *uncertain = F_CMP(low, high, _CMP_NEQ_OQ); /* NaN is certain: it stays NaN */
     return low;
 }
