@@ -8,7 +8,7 @@
  *   ISA(name)          name suffixed with the instruction set (name_avx2, name_avx512)
  *   TARGET             the function attribute that enables it
  *   W                  float64 lanes per vector = float32 lanes per unit of work
- *   VD, VM             a vector of W doubles and a lane mask for it
+ *   VD                 a vector of W doubles (D_CMP gives its lane mask, for D_SEL)
  *   VF, FM             W floats and their lane mask
  *   D_SET1 ... D_SEL   double ops (D_DIV: the correctly rounded quotient); D_SEL(m, a, b) is
  *                      m ? b : a, lane by lane
