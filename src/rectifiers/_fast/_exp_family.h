@@ -172,8 +172,9 @@ TARGET static inline float ISA(row_max)(const float *x, size_t n) {
 }
 
 /* The sum of e[0..n), n a multiple of W, pairwise: blocks of at most SUM_BLOCK by 2 vector
- * accumulators, then halves. Every term goes through at most SUM_BLOCK / (2 W) + 1 + log2(W)
- * additions in its block and ceil(log2(n / SUM_BLOCK)) above it. */
+ * accumulators, then halves. Every term goes through at most SUM_BLOCK / (2 W) + 2 + log2(W)
+ * additions in its block (its lane's, the leftover unit's, s0 + s1, the horizontal sum) and
+ * one per halving above it (fewer than log2 n halvings). */
 #define SUM_BLOCK 128
 TARGET static double ISA(pairwise)(const double *e, size_t n) {
     if (n > SUM_BLOCK) {

@@ -482,7 +482,7 @@ static PyObject *exp_family(PyObject *self, PyObject *args) {
  *                                     a block of 128, one more per halving above it)
  *   its division                      1 u
  *   our exp                           4 u     (the exp family's bound, above)
- *   our sum                           (20 + L) u   (at most 16 + 1 + log2(W) additions per
+ *   our sum                           (20 + L) u   (at most 16 + 2 + log2(W) additions per
  *                                     term in a block of 128, one more per halving)
  *   our 1 / s and the product         2 u
  *
