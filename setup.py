@@ -14,6 +14,7 @@ FLAGS = ["-O3", "-ffp-contract=off", "-fno-math-errno"]
 native = Extension(
     "rectifiers._fast._native",
     sources=["src/rectifiers/_fast/_native.c"],
+    depends=["src/rectifiers/_fast/_exp_family.h"],  # included by _native.c, once per instruction set
     extra_compile_args=FLAGS,
     optional=True,
 )

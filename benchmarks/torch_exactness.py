@@ -24,6 +24,7 @@ import numpy as np
 import torch
 
 import rectifiers as rf
+from rectifiers import _fast
 from rectifiers._apply import evaluate
 
 TORCH = {"sigmoid": torch.sigmoid, "tanh": torch.tanh, "elu": torch.nn.functional.elu, "selu": torch.selu}
@@ -48,11 +49,17 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--threads", type=int, default=1, help="threads for torch and for rectifiers alike")
     args = parser.parse_args(argv)
     size, rounds = (2**14, 1) if args.quick else (2**20, args.rounds)
-    torch.set_num_threads(1)
+    torch.set_num_threads(args.threads)
+    _fast.set_threads(args.threads)
     x = torch.randn(size, generator=torch.Generator().manual_seed(0)) * 5
-    print(f"torch {torch.__version__}, {size} float32 values (normal, scale 5), 1 thread, median of {rounds}")
+    print(
+        f"torch {torch.__version__}, {size} float32 values (normal, scale 5), {args.threads} thread(s) for "
+        f"torch and rectifiers alike (torch {torch.get_num_threads()}, rectifiers {_fast.get_threads()}), "
+        f"median of {rounds}"
+    )
     columns = (
         "core ms",
         "torch ms",

@@ -1,8 +1,9 @@
 """The core's functions on a large CPU float32 torch tensor: ``rf.elu`` / ``rf.sigmoid`` /
 ``rf.tanh`` / ``rf.softmax`` against torch's own, side by side in one run.
 
-On a (1024, 4096) float32 tensor (4 Mi values, normal with scale 5), 1 thread, each pair timed
-back to back in shuffled rounds; the ratios are medians over rounds of ours / torch's:
+On a (1024, 4096) float32 tensor (4 Mi values, normal with scale 5), ``--threads`` (default 1)
+for torch and rectifiers alike, each pair timed back to back in shuffled rounds; the ratios are
+medians over rounds of ours / torch's:
 
 * ``forward``: ``rf.f(x)`` against ``torch.nn.functional.elu`` / ``torch.sigmoid`` /
   ``torch.tanh`` / ``torch.softmax(x, -1)``;
@@ -14,6 +15,7 @@ back to back in shuffled rounds; the ratios are medians over rounds of ours / to
 
     python benchmarks/torch_functions.py            # 7 rounds
     python benchmarks/torch_functions.py --quick    # small tensor, 1 round: a smoke test
+    python benchmarks/torch_functions.py --threads 2   # both libraries at 2 threads
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import time
 import torch
 
 import rectifiers as rf
+from rectifiers import _fast
 from rectifiers.torch import functional as F
 
 CASES = {
@@ -51,12 +54,18 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a small tensor, 1 round (a smoke test)")
     parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--threads", type=int, default=1, help="threads for torch and for rectifiers alike")
     args = parser.parse_args(argv)
-    torch.set_num_threads(1)
+    torch.set_num_threads(args.threads)
+    _fast.set_threads(args.threads)
     rounds, shape = (1, (64, 64)) if args.quick else (args.rounds, (1024, 4096))
     x = torch.randn(shape, generator=torch.Generator().manual_seed(0)) * 5
     g = torch.randn(shape, generator=torch.Generator().manual_seed(1))
-    print(f"torch {torch.__version__}, float32 {tuple(shape)} on CPU, 1 thread, {rounds} rounds")
+    print(
+        f"torch {torch.__version__}, float32 {tuple(shape)} on CPU, {args.threads} thread(s) for torch and "
+        f"rectifiers alike (torch {torch.get_num_threads()}, rectifiers {_fast.get_threads()}), "
+        f"{rounds} rounds"
+    )
     print("| function | forward: rf ms | torch ms | rf/torch | fwd+bwd: rf ms | torch ms | rf/torch "
           "| rt fwd+bwd ms | rt/torch |")  # fmt: skip
     print("|---|---|---|---|---|---|---|---|---|")

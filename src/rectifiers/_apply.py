@@ -138,7 +138,8 @@ def _run(spec: ActivationSpec, kind: str, x, params: dict, name, keep_integers: 
         )
         if y is not None:
             return y
-    view = numpy_view(x) if plain else None
+    rows = fast and out is None and spec.family == "softmax" and _plain(params)  # _fast: float32 rows
+    view = numpy_view(x) if plain or rows else None
     if view is not None and not spec.stochastic(spec.resolve(**params)):  # (random draws: torch's own)
         # a CPU torch tensor: the NumPy fast path on its memory, the NumPy reference's bits, inside
         # the tensor's library's naming scope (torch's record_function) when a name is given
@@ -164,15 +165,20 @@ def _run(spec: ActivationSpec, kind: str, x, params: dict, name, keep_integers: 
     resolved = _cast_parameters(spec, resolved, work, x.dtype)
     if out is not None:
         _check_out(spec.name, xp, x, result, out)
-    if fast and spec.elementwise and library(xp) == "numpy":
-        y = _fast.numpy_apply(spec, kind, math, xp, x, resolved, result, out)  # quiets NumPy itself
-        if y is not None:
-            return y
 
     def compute(x, params):
         if not integers:
             x = xp.astype(x, work(), copy=False)
         return xp.astype(math(x, xp, **params), result, copy=False)  # integers too: ">u2" in, native out
+
+    if fast and spec.elementwise and library(xp) == "numpy":
+        y = _fast.numpy_apply(spec, kind, math, xp, x, resolved, result, out)  # quiets NumPy itself
+        if y is not None:
+            return y
+    if fast and spec.family == "softmax" and library(xp) == "numpy":
+        y = _fast.numpy_softmax(x, resolved, result, lambda rows: compute(rows, {**resolved, "axis": -1}))
+        if y is not None:
+            return y
 
     with name_scope(xp, name), quiet_floating_point(xp):
         y = None

@@ -45,8 +45,9 @@ def check(name: str, params: dict) -> int:
 
 def _uncertain(name: str, params: dict, derivative: bool, x: np.ndarray) -> int:
     """How many lanes of ``x`` the kernel hands to the reference."""
-    family, a, b = _compiled._EXP_FAMILY[name](rf.get(name).resolve(**params))
-    op = _compiled._native.EXP_OPS.index(f"{family}_derivative" if derivative else family)
+    spec = rf.get(name)
+    a, b = _compiled._exp_constants(spec, spec.resolve(**params))
+    op = _compiled._native.EXP_OPS.index(f"{spec.family}_derivative" if derivative else spec.family)
     return _compiled._native.exp_family(op, x, np.empty_like(x), a, b, False, np.empty(0, np.int64))
 
 

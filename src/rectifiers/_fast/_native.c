@@ -255,14 +255,28 @@ static int has_avx2 = 0;
  *   sigmoid  e = exp(-|x|);  x >= 0 ? 1 / (1 + e) : e / (1 + e)      sigmoid'  e / (1 + e)^2
  *   tanh     sign(x) (-m / (2 + m)), m = expm1(-2|x|)                tanh'  (2e / (1 + e^2))^2
  *
- * Here expm1 is x = k ln2 + r, |r| <= ln2/2 (Cody-Waite with FMA), a degree-12 Taylor
- * polynomial in r (truncation below 1e-16; Estrin's scheme, half the dependency depth of
- * Horner's), and 2^k (p + 1) - 1 as one FMA; exp is 2^k (p + 1). Each result t is within a few
- * float64 ulp of the true value, and so is the reference's (its forms have no cancellation).
- * So the two differ by far less than 2^-40 relative. Where t (1 - 2^-40) and t (1 + 2^-40)
+ * Here x = k ln2/16 + r with k the integer nearest 16 x / ln2 and |r| <= ln2/32 (Cody-Waite
+ * with FMA: ln2/16 in two parts, r exact to far below an ulp), expm1(r) = p is a degree-7
+ * Taylor polynomial (truncation |r|^8 / 8! < 2^-59; Estrin's scheme), and with
+ * S = 2^(k/16) = 2^floor(k/16) T[k mod 16] (T: a table of 16 correctly rounded values, the
+ * power of 2 exact), exp is S (p + 1) and expm1 is S p + (S - 1), each one FMA. With
+ * u = 2^-53: exp is within 4 u relative (T's rounding, the polynomial's, the FMA's); expm1 the
+ * same where k = 0 (S = 1: it is p), and within 64 u elsewhere, where |expm1| >= 1 - 2^-1/32
+ * (T's rounding, relative to S ~ 1, over a result of at least 0.0214: 24 u, plus the rest).
+ * Each result t is then within 2^-46 of the true value, and the reference's within a few u
+ * (libm; its forms have no cancellation; the quotients are IEEE divisions in both). So the
+ * two differ by far less than 2^-40 relative. Where t (1 - 2^-40) and t (1 + 2^-40)
  * round to the same float32, the reference rounds to it too: that is the result. Elsewhere
- * (for elu, 5919 of the 2^32 float32 inputs) the lane is reported and left holding its x, and
- * the caller recomputes it with the reference math from there (so y may be x: in place). The result is the reference's to the bit by construction.
+ * (for elu, a few thousand of the 2^32 float32 inputs) the lane is reported and left holding
+ * its x, and the caller recomputes it with the reference math from there (so y may be x: in
+ * place). The result is the reference's to the bit by construction.
+ *
+ * The math is written once, in _exp_family.h, for any vector width; it is compiled twice
+ * below, for AVX2 (4 float64 lanes, the fallback) and AVX-512 (8 lanes: 8 float32 in, one
+ * __m512d), and the best the CPU has is chosen at import (select_isa switches, for the tests:
+ * both give the same bits, lane for lane, as every step is an IEEE operation or exact). A
+ * reciprocal estimate with Newton steps in place of the division was tried and is slower on
+ * both (AMD Zen 4: the FMA pipes are the bottleneck, and the divider runs beside them).
  *
  * Range: expm1 is -1 in float64 below -40, so its input is clamped there. exp's input is
  * clamped at -200, where 2^k stays normal. Below that, a exp(x) with |a| < 1e30, sigmoid,
@@ -274,130 +288,155 @@ enum exp_op { ELU, ELU_D, SIGMOID, SIGMOID_D, TANH, TANH_D, N_EXP_OPS };
 static const char *EXP_OP_NAMES[N_EXP_OPS] = {"elu", "elu_derivative", "sigmoid", "sigmoid_derivative",
                                               "tanh", "tanh_derivative"};
 
-#if HAVE_AVX2_BUILD
-#define FMA_AVX2 __attribute__((target("avx2,fma")))
-
-FMA_AVX2 static inline __m256d v_expm1_or_exp(__m256d x, int exp) {
-    const __m256d clamped = _mm256_max_pd(_mm256_set1_pd(exp ? -200.0 : -40.0), x); /* NaN stays NaN */
-    const __m256d k = _mm256_round_pd(_mm256_mul_pd(clamped, _mm256_set1_pd(1.4426950408889634)),
-                                      _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    __m256d r = _mm256_fnmadd_pd(k, _mm256_set1_pd(6.93147180369123816490e-01), clamped);
-    r = _mm256_fnmadd_pd(k, _mm256_set1_pd(1.90821492927058770002e-10), r);
-    static const double inverse_factorials[] = {1.0 / 2, 1.0 / 6, 1.0 / 24, 1.0 / 120, 1.0 / 720,
-                                                1.0 / 5040, 1.0 / 40320, 1.0 / 362880, 1.0 / 3628800,
-                                                1.0 / 39916800, 1.0 / 479001600};
-    /* q(r) = sum c_i r^i with c_i = 1/(i+2)!, i = 0..10, by Estrin's scheme */
-    const __m256d r2 = _mm256_mul_pd(r, r), r4 = _mm256_mul_pd(r2, r2), r8 = _mm256_mul_pd(r4, r4);
-#define C(i) _mm256_set1_pd(inverse_factorials[i])
-    const __m256d p01 = _mm256_fmadd_pd(C(1), r, C(0)), p23 = _mm256_fmadd_pd(C(3), r, C(2));
-    const __m256d p45 = _mm256_fmadd_pd(C(5), r, C(4)), p67 = _mm256_fmadd_pd(C(7), r, C(6));
-    const __m256d p89 = _mm256_fmadd_pd(C(9), r, C(8));
-    const __m256d p0123 = _mm256_fmadd_pd(p23, r2, p01), p4567 = _mm256_fmadd_pd(p67, r2, p45);
-    const __m256d p8910 = _mm256_fmadd_pd(C(10), r2, p89);
-#undef C
-    const __m256d q = _mm256_fmadd_pd(p8910, r8, _mm256_fmadd_pd(p4567, r4, p0123));
-    const __m256d p = _mm256_fmadd_pd(r2, q, r); /* expm1(r) = r + r^2 q(r) */
-    const __m256i k64 = _mm256_cvtepi32_epi64(_mm256_cvtpd_epi32(k));
-    const __m256d scale = _mm256_castsi256_pd(_mm256_slli_epi64(_mm256_add_epi64(k64, _mm256_set1_epi64x(1023)), 52));
-    if (exp) return _mm256_fmadd_pd(scale, p, scale);                                 /* 2^k (p + 1) */
-    const __m256d e = _mm256_fmadd_pd(scale, p, _mm256_sub_pd(scale, _mm256_set1_pd(1.0))); /* 2^k (p + 1) - 1 */
-    return _mm256_blendv_pd(e, x, _mm256_cmp_pd(x, _mm256_setzero_pd(), _CMP_EQ_OQ)); /* expm1(-0.0) = -0.0 */
-}
-
-FMA_AVX2 static inline __m256d v_minus_abs(__m256d x) { return _mm256_or_pd(x, _mm256_set1_pd(-0.0)); }
-
-/* The float64 value of `op` at 4 lanes, before rounding. */
-FMA_AVX2 static inline __m256d v_exp_family(__m256d x, int op, __m256d a, __m256d b) {
-    const __m256d one = _mm256_set1_pd(1.0), zero = _mm256_setzero_pd();
-    switch (op) {
-    case ELU:
-        return _mm256_blendv_pd(_mm256_mul_pd(a, v_expm1_or_exp(x, 0)), _mm256_mul_pd(b, x),
-                                _mm256_cmp_pd(x, zero, _CMP_GT_OQ));
-    case ELU_D:
-        return _mm256_blendv_pd(_mm256_mul_pd(a, v_expm1_or_exp(x, 1)), b, _mm256_cmp_pd(x, zero, _CMP_GT_OQ));
-    case SIGMOID: {
-        const __m256d e = v_expm1_or_exp(v_minus_abs(x), 1), d = _mm256_add_pd(one, e);
-        return _mm256_div_pd(_mm256_blendv_pd(e, one, _mm256_cmp_pd(x, zero, _CMP_GE_OQ)), d);
-    }
-    case SIGMOID_D: {
-        const __m256d e = v_expm1_or_exp(v_minus_abs(x), 1), d = _mm256_add_pd(one, e);
-        return _mm256_div_pd(e, _mm256_mul_pd(d, d));
-    }
-    case TANH: {
-        const __m256d m = v_expm1_or_exp(_mm256_mul_pd(_mm256_set1_pd(2.0), v_minus_abs(x)), 0);
-        const __m256d magnitude = _mm256_div_pd(_mm256_sub_pd(zero, m), _mm256_add_pd(_mm256_set1_pd(2.0), m));
-        return _mm256_or_pd(magnitude, _mm256_and_pd(x, _mm256_set1_pd(-0.0))); /* x's sign */
-    }
-    default: { /* TANH_D */
-        const __m256d e = v_expm1_or_exp(v_minus_abs(x), 1);
-        const __m256d sech = _mm256_div_pd(_mm256_add_pd(e, e), _mm256_fmadd_pd(e, e, one));
-        return _mm256_mul_pd(sech, sech);
-    }
-    }
-}
-
-/* `op` rounded to float32 at 4 lanes, and which lanes are uncertain. */
-FMA_AVX2 static inline __m128 v_exp_family_half(__m128 x, int op, __m256d a, __m256d b, int huge,
-                                                __m128 *uncertain) {
-    const __m256d t = v_exp_family(_mm256_cvtps_pd(x), op, a, b);
-    const __m128 low = _mm256_cvtpd_ps(_mm256_mul_pd(t, _mm256_set1_pd(1.0 - 0x1p-40)));
-    const __m128 high = _mm256_cvtpd_ps(_mm256_mul_pd(t, _mm256_set1_pd(1.0 + 0x1p-40)));
-    *uncertain = _mm_cmp_ps(low, high, _CMP_NEQ_OQ); /* NaN is certain: it stays NaN */
-    if (huge) *uncertain = _mm_or_ps(*uncertain, _mm_cmp_ps(x, _mm_set1_ps(-200.0f), _CMP_LT_OQ));
-    return _mm256_cvtpd_ps(t);
-}
-
-/* Returns how many lanes were uncertain; the first `capacity` of their indices are in `index`. */
-FMA_AVX2 static inline __attribute__((always_inline)) size_t exp_family_loop(
-    const float *x, float *y, size_t n, int op, double alpha, double beta, int stream, int64_t *index,
-    size_t capacity) {
-    const __m256d a = _mm256_set1_pd(alpha), b = _mm256_set1_pd(beta);
-    const int huge = op == ELU_D && !(alpha > -1e30 && alpha < 1e30);
-    size_t i = 0, count = 0;
-    while (i < n) {
-        /* Lanes past n (the head, to align y for streaming, and the tail) go through a small buffer. */
-        size_t lanes = 8; /* y is 4-byte aligned (checked by the caller), so lanes >= 1: i advances */
-        if (stream && ((uintptr_t)(y + i) & 31)) lanes = (32 - ((uintptr_t)(y + i) & 31)) / 4;
-        if (lanes > n - i) lanes = n - i;
-        float in[8] = {0}, out[8];
-        const int whole = lanes == 8;
-        if (!whole) memcpy(in, x + i, lanes * 4);
-        const __m256 v = _mm256_loadu_ps(whole ? x + i : in);
-        __m128 u0, u1;
-        const __m128 lo = v_exp_family_half(_mm256_castps256_ps128(v), op, a, b, huge, &u0);
-        const __m128 hi = v_exp_family_half(_mm256_extractf128_ps(v, 1), op, a, b, huge, &u1);
-        const __m256 u = _mm256_set_m128(u1, u0);
-        const __m256 r = _mm256_blendv_ps(_mm256_set_m128(hi, lo), v, u); /* uncertain lanes keep x */
-        const int uncertain = _mm256_movemask_ps(u);
-        if (whole && stream) _mm256_stream_ps(y + i, r);
-        else if (whole) _mm256_storeu_ps(y + i, r);
-        else { _mm256_storeu_ps(out, r); memcpy(y + i, out, lanes * 4); }
-        for (int lane = 0; uncertain && lane < (int)lanes; lane++) {
-            if (uncertain >> lane & 1) {
-                if (count < capacity) index[count] = (int64_t)(i + lane);
-                count++;
-            }
-        }
-        i += lanes;
-    }
-    return count;
-}
-
-/* One copy of the loop per op, so that the switch in v_exp_family is decided at compile time. */
-#define EXP_LOOP(OP)                                                                            \
-    FMA_AVX2 static size_t exp_loop_##OP(const float *x, float *y, size_t n, double a, double b,  \
-                                         int stream, int64_t *index, size_t capacity) {          \
-        return exp_family_loop(x, y, n, OP, a, b, stream, index, capacity);                     \
-    }
-EXP_LOOP(ELU)
-EXP_LOOP(ELU_D)
-EXP_LOOP(SIGMOID)
-EXP_LOOP(SIGMOID_D)
-EXP_LOOP(TANH)
-EXP_LOOP(TANH_D)
 typedef size_t (*exp_loop)(const float *, float *, size_t, double, double, int, int64_t *, size_t);
-static const exp_loop EXP_LOOPS[N_EXP_OPS] = {exp_loop_ELU, exp_loop_ELU_D, exp_loop_SIGMOID,
-                                              exp_loop_SIGMOID_D, exp_loop_TANH, exp_loop_TANH_D};
+typedef size_t (*softmax_loop)(const float *, float *, size_t, size_t, double *, double, int, int64_t *, size_t);
+
+#if HAVE_AVX2_BUILD
+/* ---- the vocabulary of _exp_family.h, once per instruction set ---- */
+#define FMA_AVX2 __attribute__((target("avx2,fma")))
+/* 2^(j/16), j = 0..15, each correctly rounded (Python: float(Decimal(2) ** (Decimal(j) / 16))) */
+static const double EXP2_16[16] = {
+    0x1.0000000000000p+0, 0x1.0b5586cf9890fp+0, 0x1.172b83c7d517bp+0, 0x1.2387a6e756238p+0,
+    0x1.306fe0a31b715p+0, 0x1.3dea64c123422p+0, 0x1.4bfdad5362a27p+0, 0x1.5ab07dd485429p+0,
+    0x1.6a09e667f3bcdp+0, 0x1.7a11473eb0187p+0, 0x1.8ace5422aa0dbp+0, 0x1.9c49182a3f090p+0,
+    0x1.ae89f995ad3adp+0, 0x1.c199bdd85529cp+0, 0x1.d5818dcfba487p+0, 0x1.ea4afa2a490dap+0};
+
+FMA_AVX2 static inline __m256d scale_avx2(__m256d v, __m256d f) { /* floor(f) + 1023 in the exponent field */
+    const __m256i k64 = _mm256_cvtepi32_epi64(_mm256_cvtpd_epi32(_mm256_floor_pd(f)));
+    return _mm256_mul_pd(v, _mm256_castsi256_pd(_mm256_slli_epi64(_mm256_add_epi64(k64, _mm256_set1_epi64x(1023)), 52)));
+}
+FMA_AVX2 static inline __m256d exp2_16_avx2(__m256d s) {
+    return _mm256_i64gather_pd(EXP2_16, _mm256_and_si256(_mm256_castpd_si256(s), _mm256_set1_epi64x(15)), 8);
+}
+FMA_AVX2 static inline double hsum_avx2(__m256d v) { /* ((v0 + v2) + (v1 + v3)) */
+    const __m128d s = _mm_add_pd(_mm256_castpd256_pd128(v), _mm256_extractf128_pd(v, 1));
+    return _mm_cvtsd_f64(_mm_add_sd(s, _mm_unpackhi_pd(s, s)));
+}
+
+#define ISA(name) name##_avx2
+#define TARGET FMA_AVX2
+#define W 4
+#define VD __m256d
+#define VF __m128
+#define FM __m128
+#define D_SET1 _mm256_set1_pd
+#define D_ADD _mm256_add_pd
+#define D_SUB _mm256_sub_pd
+#define D_MUL _mm256_mul_pd
+#define D_FMA _mm256_fmadd_pd
+#define D_FNMA _mm256_fnmadd_pd
+#define D_MAX _mm256_max_pd
+#define D_OR _mm256_or_pd
+#define D_AND _mm256_and_pd
+#define D_ROUND(x) _mm256_round_pd(x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)
+#define D_CMP _mm256_cmp_pd
+#define D_SEL(m, a, b) _mm256_blendv_pd(a, b, m)
+#define D_SCALE scale_avx2
+#define D_EXP2_16 exp2_16_avx2
+#define D_DIV _mm256_div_pd
+#define D_LOADU _mm256_loadu_pd
+#define D_STOREU _mm256_storeu_pd
+#define D_HSUM hsum_avx2
+#define D_TO_F _mm256_cvtpd_ps
+#define F_TO_D _mm256_cvtps_pd
+#define F_LOADU _mm_loadu_ps
+#define F_STOREU _mm_storeu_ps
+#define F_STREAM _mm_stream_ps
+#define F_SET1 _mm_set1_ps
+#define F_MAX _mm_max_ps
+#define F_CMP _mm_cmp_ps
+#define F_SEL(m, a, b) _mm_blendv_ps(a, b, m)
+#define FM_OR _mm_or_ps
+#define FM_BITS(m) ((unsigned)_mm_movemask_ps(m))
+#include "_exp_family.h"
+#undef ISA
+#undef TARGET
+#undef W
+#undef VD
+#undef VF
+#undef FM
+#undef D_SET1
+#undef D_ADD
+#undef D_SUB
+#undef D_MUL
+#undef D_FMA
+#undef D_FNMA
+#undef D_MAX
+#undef D_OR
+#undef D_AND
+#undef D_ROUND
+#undef D_CMP
+#undef D_SEL
+#undef D_SCALE
+#undef D_EXP2_16
+#undef D_DIV
+#undef D_LOADU
+#undef D_STOREU
+#undef D_HSUM
+#undef D_TO_F
+#undef F_TO_D
+#undef F_LOADU
+#undef F_STOREU
+#undef F_STREAM
+#undef F_SET1
+#undef F_MAX
+#undef F_CMP
+#undef F_SEL
+#undef FM_OR
+#undef FM_BITS
+
+#define AVX512 __attribute__((target("avx512f,avx512vl,avx512dq,fma")))
+AVX512 static inline double hsum_avx512(__m512d v) { /* a tree of depth 3 */
+    const __m256d s = _mm256_add_pd(_mm512_castpd512_pd256(v), _mm512_extractf64x4_pd(v, 1));
+    const __m128d t = _mm_add_pd(_mm256_castpd256_pd128(s), _mm256_extractf128_pd(s, 1));
+    return _mm_cvtsd_f64(_mm_add_sd(t, _mm_unpackhi_pd(t, t)));
+}
+
+#define ISA(name) name##_avx512
+#define TARGET AVX512
+#define W 8
+#define VD __m512d
+#define VF __m256
+#define FM __mmask8
+#define D_SET1 _mm512_set1_pd
+#define D_ADD _mm512_add_pd
+#define D_SUB _mm512_sub_pd
+#define D_MUL _mm512_mul_pd
+#define D_FMA _mm512_fmadd_pd
+#define D_FNMA _mm512_fnmadd_pd
+#define D_MAX _mm512_max_pd
+#define D_OR _mm512_or_pd
+#define D_AND _mm512_and_pd
+#define D_ROUND(x) _mm512_roundscale_pd(x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)
+#define D_CMP _mm512_cmp_pd_mask
+#define D_SEL(m, a, b) _mm512_mask_blend_pd(m, a, b)
+#define D_SCALE _mm512_scalef_pd
+#define D_EXP2_16(s) _mm512_permutex2var_pd(_mm512_loadu_pd(EXP2_16), _mm512_castpd_si512(s), _mm512_loadu_pd(EXP2_16 + 8))
+#define D_DIV _mm512_div_pd
+#define D_LOADU _mm512_loadu_pd
+#define D_STOREU _mm512_storeu_pd
+#define D_HSUM hsum_avx512
+#define D_TO_F _mm512_cvtpd_ps
+#define F_TO_D _mm512_cvtps_pd
+#define F_LOADU _mm256_loadu_ps
+#define F_STOREU _mm256_storeu_ps
+#define F_STREAM _mm256_stream_ps
+#define F_SET1 _mm256_set1_ps
+#define F_MAX _mm256_max_ps
+#define F_CMP _mm256_cmp_ps_mask
+#define F_SEL(m, a, b) _mm256_mask_blend_ps(m, a, b)
+#define FM_OR(a, b) ((__mmask8)((a) | (b)))
+#define FM_BITS(m) ((unsigned)(m))
+#include "_exp_family.h"
+#endif
+
+/* The instruction sets the exp family and softmax can run on, best last; `isa` is the one used. */
+enum isa { ISA_AVX2, ISA_AVX512, N_ISAS };
+static const char *ISA_NAMES[N_ISAS] = {"avx2", "avx512"};
+static int n_isas = 0, isa = -1;
+#if HAVE_AVX2_BUILD
+static const exp_loop *ISA_EXP_LOOPS[N_ISAS] = {EXP_LOOPS_avx2, EXP_LOOPS_avx512};
+static const softmax_loop ISA_SOFTMAX[N_ISAS] = {softmax_rows_avx2, softmax_rows_avx512};
 #endif
 
 static int has_fma = 0;
@@ -409,13 +448,14 @@ static PyObject *exp_family(PyObject *self, PyObject *args) {
     Py_ssize_t n;
     if (!PyArg_ParseTuple(args, "iy*w*ddpw*", &op, &x, &y, &a, &b, &stream, &index)) return NULL;
     PyObject *result = NULL;
-    if (!has_fma || op < 0 || op >= N_EXP_OPS) {
+    if (isa < 0 || op < 0 || op >= N_EXP_OPS) {
         PyErr_Format(PyExc_ValueError, "rectifiers._native.exp_family: no kernel for op %d (it needs AVX2 and FMA)", op);
     } else if (elements(&x, &y, F32, &n)) {
 #if HAVE_AVX2_BUILD
         size_t count;
+        const exp_loop loop = ISA_EXP_LOOPS[isa][op];
         Py_BEGIN_ALLOW_THREADS
-        count = EXP_LOOPS[op](x.buf, y.buf, (size_t)n, a, b, stream, index.buf, (size_t)index.len / 8);
+        count = loop(x.buf, y.buf, (size_t)n, a, b, stream, index.buf, (size_t)index.len / 8);
         STORE_FENCE(stream);
         Py_END_ALLOW_THREADS
         result = PyLong_FromSize_t(count);
@@ -425,6 +465,96 @@ static PyObject *exp_family(PyObject *self, PyObject *args) {
     PyBuffer_Release(&y);
     PyBuffer_Release(&index);
     return result;
+}
+
+/* ---- softmax over the rows of a C-contiguous float32 array ----
+ *
+ * The reference (_softmax.softmax_math on float64, rounded once to float32) computes, per row
+ * of n values, m = max x, e_i = exp(x_i - m) (NumPy's float64 exp), s = sum e_i (np.sum, which
+ * sums a contiguous float64 row pairwise: blocks of up to 128 by 8 accumulators, halves above
+ * that; tests/test_fast_softmax.py checks that order) and R_i = e_i / s. Here x_i - m is the
+ * same float64 operation (the same bits), then the exp above (clamped at -200), the pairwise
+ * sum of _exp_family.h, and t_i = e_i * (1 / s). With u = 2^-53 and L = ceil(log2 n), all
+ * relative to the exact e_i / s (each e_i > 0, so a sum's error is relative to the sum):
+ *
+ *   the reference's exp               8 u     (NumPy's float64 exp: within 1 ulp of glibc's on
+ *                                     900 000 samples in [-745, 0]; 8 allowed)
+ *   its sum                           (25 + L) u   (at most 15 + 3 + 7 additions per term in
+ *                                     a block of 128, one more per halving above it)
+ *   its division                      1 u
+ *   our exp                           4 u     (the exp family's bound, above)
+ *   our sum                           (20 + L) u   (at most 16 + 2 + log2(W) additions per
+ *                                     term in a block of 128, one more per halving)
+ *   our 1 / s and the product         2 u
+ *
+ * so |t_i - R_i| <= (60 + 2 L) u t_i to first order (the second-order terms are below u for
+ * any row that fits in memory). Lanes clamped at -200 add at most n e^-200 to s >= 1 (the
+ * maximum gives exactly 1), far below u, and give t_i < 2^-288, which rounds to +0 as R_i
+ * does. The window is twice that: delta = (120 + 4 L) u (2^-45.5 for rows of 4096). Where
+ * t_i (1 - delta) and t_i (1 + delta) round to the same float32, so does R_i. A row with an
+ * undecided lane, a NaN (s is NaN), or an infinite maximum (+inf, or every value -inf) is
+ * reported, and the caller computes it with the reference.
+ */
+static double softmax_window(size_t n) {
+    int log2n = 0;
+    while (((size_t)1 << log2n) < n) log2n++;
+    return (120.0 + 4.0 * log2n) * 0x1p-53;
+}
+
+static PyObject *softmax(PyObject *self, PyObject *args) {
+    Py_buffer x, y, index;
+    Py_ssize_t cols, n;
+    int stream;
+    if (!PyArg_ParseTuple(args, "y*w*npw*", &x, &y, &cols, &stream, &index)) return NULL;
+    PyObject *result = NULL;
+    if (isa < 0) {
+        PyErr_SetString(PyExc_ValueError, "rectifiers._native.softmax: it needs AVX2 and FMA");
+    } else if (elements(&x, &y, F32, &n)) {
+        if (cols < 1 || n % cols) {
+            PyErr_Format(PyExc_ValueError, "rectifiers._native.softmax: rows of %zd values cannot hold "
+                         "%zd values", cols, n);
+        } else {
+#if HAVE_AVX2_BUILD
+            const size_t padded = ((size_t)cols + 7) / 8 * 8;
+            double *scratch = PyMem_RawMalloc(padded * sizeof(double));
+            if (scratch == NULL) {
+                PyErr_NoMemory();
+            } else {
+                size_t count;
+                const softmax_loop loop = ISA_SOFTMAX[isa];
+                const double window = softmax_window(padded);
+                Py_BEGIN_ALLOW_THREADS
+                count = loop(x.buf, y.buf, (size_t)(n / cols), (size_t)cols, scratch, window, stream, index.buf,
+                             (size_t)index.len / 8);
+                STORE_FENCE(stream);
+                Py_END_ALLOW_THREADS
+                PyMem_RawFree(scratch);
+                result = PyLong_FromSize_t(count);
+            }
+#endif
+        }
+    }
+    PyBuffer_Release(&x);
+    PyBuffer_Release(&y);
+    PyBuffer_Release(&index);
+    return result;
+}
+
+/* select_isa(name) -> the previous name: which instruction set the exp family and softmax use
+ * from now on, process-wide (the tests compare them; the best is chosen at import). */
+static PyObject *select_isa(PyObject *self, PyObject *args) {
+    const char *name;
+    if (!PyArg_ParseTuple(args, "s", &name)) return NULL;
+    for (int k = 0; k < n_isas; k++) {
+        if (strcmp(name, ISA_NAMES[k]) == 0) {
+            const int previous = isa;
+            isa = k;
+            return PyUnicode_FromString(ISA_NAMES[previous]);
+        }
+    }
+    PyErr_Format(PyExc_ValueError, "rectifiers._native.select_isa: no instruction set named %s on this "
+                 "CPU. Accepted: %s%s", name, n_isas ? ISA_NAMES[0] : "(none)", n_isas > 1 ? ", avx512" : "");
+    return NULL;
 }
 
 static PyObject *run(PyObject *self, PyObject *args) {
@@ -612,6 +742,9 @@ static PyMethodDef methods[] = {
      "run(op, dtype, x, y, param, stream): y = op(x), x and y contiguous buffers of one length."},
     {"exp_family", exp_family, METH_VARARGS,
      "exp_family(op, x, y, a, b, stream, index) -> how many float32 lanes were uncertain; the first in index."},
+    {"softmax", softmax, METH_VARARGS,
+     "softmax(x, y, cols, stream, index) -> how many rows of cols float32 values were left to the reference; the first in index."},
+    {"select_isa", select_isa, METH_VARARGS, "select_isa(name) -> the previous one: the exp family's instruction set."},
     {"window", window, METH_VARARGS, "window(g, t, out, lo, hi, slope): out = lo < t < hi ? g : g * slope (float32)."},
     {"pack", pack, METH_VARARGS, "pack(x, packed, lo, hi): bit i of packed = lo < x[i] < hi (float32 x)."},
     {"unpack_backward", unpack_backward, METH_VARARGS,
@@ -633,6 +766,9 @@ PyMODINIT_FUNC PyInit__native(void) {
     __builtin_cpu_init();
     has_avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("f16c");
     has_fma = has_avx2 && __builtin_cpu_supports("fma");
+    n_isas = !has_fma ? 0 : __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
+                                  __builtin_cpu_supports("avx512dq") ? 2 : 1;
+    isa = n_isas - 1;
 #endif
     PyObject *m = PyModule_Create(&module);
     if (m == NULL) return NULL;
@@ -640,6 +776,7 @@ PyMODINIT_FUNC PyInit__native(void) {
     if (PyModule_AddObject(m, "OPS", names(OP_NAMES, N_OPS)) < 0 ||
         PyModule_AddObject(m, "DTYPES", names(DTYPE_NAMES, dtypes)) < 0 ||
         PyModule_AddObject(m, "EXP_OPS", names(EXP_OP_NAMES, has_fma ? N_EXP_OPS : 0)) < 0 ||
+        PyModule_AddObject(m, "ISAS", names(ISA_NAMES, n_isas)) < 0 ||
         PyModule_AddIntConstant(m, "SIMD", has_avx2) < 0) {
         Py_DECREF(m);
         return NULL;
