@@ -111,3 +111,37 @@ def test_gradient_flows_into_a_parameter_and_accumulates():
     rf.leaky_relu(w, 0.1).sum().backward()
     rf.leaky_relu(w, 0.1).sum().backward()
     assert torch.equal(w.grad, torch.tensor([0.2, 0.2, 2.0]))
+
+
+SOFTMAX_CASES = {"last axis": {"axis": -1}, "first axis": {"axis": 0}, "both": {"axis": (0, 1)}, "mask": {"axis": -1}}
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64, torch.float16])
+@pytest.mark.parametrize("case", list(SOFTMAX_CASES))
+def test_softmax_is_one_node_differentiated_from_its_output(case, dtype):
+    rng = np.random.default_rng(3)
+    x = torch.tensor(rng.standard_normal((40, 17)) * 5).to(dtype)
+    x[0, :3] = torch.tensor([math.inf, 1.0, -math.inf])
+    w = torch.tensor(rng.standard_normal((40, 17))).to(dtype)
+    kwargs = dict(SOFTMAX_CASES[case])
+    if case == "mask":
+        keep = torch.tensor(rng.random((40, 17)) > 0.3)
+        keep[5] = False  # a row with every position masked
+        x[6, ~keep[6]] = math.inf  # an inf where it is masked: no NaN may leak into the gradient
+        kwargs["where"] = keep
+    spec = rf.get("softmax")
+    leaf, ref_leaf = x.clone().requires_grad_(), x.clone().requires_grad_()
+    y = rf.softmax(leaf, **kwargs)
+    assert type(y.grad_fn).__name__ == "FromOutputBackward"
+    assert torch.equal(bits(y), bits(rf.softmax(x, **kwargs)))
+    reference = evaluate(spec, ref_leaf, spec.resolve(**kwargs), fast=False)
+    finite = torch.isfinite(x).all(dim=-1, keepdim=True) | (case == "mask")
+    (g,) = torch.autograd.grad((torch.where(finite, y, 0) * w).sum(), leaf, create_graph=True)
+    (ref_g,) = torch.autograd.grad((torch.where(finite, reference, 0) * w).sum(), ref_leaf, create_graph=True)
+    tol = 2e-3 if dtype == torch.float16 else 1e-6
+    assert torch.allclose(g.double(), ref_g.double(), rtol=tol, atol=tol, equal_nan=True)
+    (h,) = torch.autograd.grad((torch.nan_to_num(g) ** 2).sum(), leaf)
+    (ref_h,) = torch.autograd.grad((torch.nan_to_num(ref_g) ** 2).sum(), ref_leaf)
+    assert torch.allclose(h.double(), ref_h.double(), rtol=10 * tol, atol=10 * tol, equal_nan=True)
+    if case == "mask":
+        assert torch.all(g[~keep] == 0) and not g[6].isnan().any()

@@ -28,6 +28,7 @@ from ._namespace import (
     as_result,
     device,
     differentiated_in_torch,
+    output_differentiated_in_torch,
     from_numpy_view,
     from_output,
     fused,
@@ -135,6 +136,22 @@ def _run(spec: ActivationSpec, kind: str, x, params: dict, name, keep_integers: 
             (lambda v, kind: _planned(spec, kind, v, params)) if name is None else (lambda v, kind: None),
             lambda v: _run(spec, "forward", v, params, name, keep_integers),
             lambda v, graph: derivative_of(spec, _in_working_dtype(v), params, fast=not graph),
+        )
+        if y is not None:
+            return y
+    if (
+        fast
+        and out is None
+        and kind == "forward"
+        and spec.output_jvp is not None
+        and type(x) is not np.ndarray
+    ):
+        y = output_differentiated_in_torch(  # softmax on a torch tensor that needs a gradient
+            x,
+            lambda v: _run(spec, "forward", v, params, name, keep_integers),
+            lambda y, dy: spec.output_jvp(
+                _in_working_dtype(y), _in_working_dtype(dy), as_array(y)[0], **spec.resolve(**params)
+            ),
         )
         if y is not None:
             return y

@@ -122,6 +122,22 @@ def differentiated_in_torch(x, planned, value, derivative):
     return _torch_function.Elementwise.apply(x, planned, value, derivative)
 
 
+def output_differentiated_in_torch(x, value, tangent):
+    """``value(x)`` as one torch autograd node whose backward is ``tangent(y, g)`` from the output
+    ``y`` (softmax's ``y * (g - sum(y * g))``: its Jacobian is symmetric, so the tangent map is
+    the vector-Jacobian product), for an eager torch tensor that needs a gradient; ``None``
+    elsewhere, as ``differentiated_in_torch``."""
+    torch = sys.modules.get("torch")
+    if torch is None or not isinstance(x, torch.Tensor):
+        return None
+    check_strided(torch, x)
+    from . import _torch_function
+
+    if not _torch_function.applies(x):
+        return None
+    return _torch_function.FromOutput.apply(x, value, tangent)
+
+
 def from_numpy_view(like, y):
     """The NumPy result ``y`` of a call on ``numpy_view(like)`` as a tensor (no copy)."""
     return sys.modules["torch"].from_numpy(np.asarray(y))

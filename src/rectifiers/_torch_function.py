@@ -38,6 +38,24 @@ class Elementwise(torch.autograd.Function):
         return (g * ctx.derivative(x.detach(), False)).to(g.dtype), None, None, None
 
 
+class FromOutput(torch.autograd.Function):
+    """``value(x)``, differentiated as ``tangent(y, g)`` from its output ``y`` alone: the node
+    keeps ``y``, as ``torch.softmax``'s does. A backward that builds a graph differentiates
+    ``tangent``'s torch ops, through ``y`` and this node again."""
+
+    @staticmethod
+    def forward(ctx, x, value, tangent):
+        y = value(x.detach())
+        ctx.tangent = tangent
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        (y,) = ctx.saved_tensors
+        return ctx.tangent(y, g).to(g.dtype), None, None
+
+
 def applies(x) -> bool:
     """Whether ``x`` is a plain eager float tensor whose result needs a gradient: not under
     torch.compile, ``torch.jit.trace``, a torch.func transform or forward-mode AD, which see
