@@ -113,7 +113,12 @@ def test_gradient_flows_into_a_parameter_and_accumulates():
     assert torch.equal(w.grad, torch.tensor([0.2, 0.2, 2.0]))
 
 
-SOFTMAX_CASES = {"last axis": {"axis": -1}, "first axis": {"axis": 0}, "both": {"axis": (0, 1)}, "mask": {"axis": -1}}
+SOFTMAX_CASES = {
+    "last axis": {"axis": -1},
+    "first axis": {"axis": 0},
+    "both": {"axis": (0, 1)},
+    "mask": {"axis": -1},
+}
 
 
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64, torch.float16])

@@ -28,7 +28,6 @@ from ._namespace import (
     as_result,
     device,
     differentiated_in_torch,
-    output_differentiated_in_torch,
     from_numpy_view,
     from_output,
     fused,
@@ -36,6 +35,7 @@ from ._namespace import (
     name_scope,
     not_for_autograph,
     numpy_view,
+    output_differentiated_in_torch,
     quiet_floating_point,
     unmask,
 )
