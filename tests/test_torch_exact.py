@@ -20,7 +20,8 @@ GRID = torch.linspace(-40, 40, 2**16 + 1)
 @pytest.mark.parametrize("name", EXACT_ON_CPU)
 def test_cpu_float32_gives_the_cores_bits(name):
     core = torch.from_numpy(getattr(rf, name)(GRID.numpy()))
-    theirs = getattr(torch, name)(GRID)
+    theirs = getattr(torch, name, None) or getattr(torch.nn.functional, name)
+    theirs = theirs(GRID)
     assert not torch.equal(theirs, core)  # the test can tell: torch's kernel differs somewhere
     x = GRID.clone().requires_grad_()
     module = rt.Activation(name)
