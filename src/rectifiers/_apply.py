@@ -249,11 +249,20 @@ def prepared(spec: ActivationSpec, kind: str, params: dict, dtype):
     gives ``evaluate``'s (or ``derivative_of``'s) bits, the parameters resolved and cast once here.
     ``None`` where the fast path does not take these parameters."""
     dtype = np.dtype(dtype)
+    math = spec.forward if kind == "forward" else spec.derivative
+    return _fast.plan(spec, kind, math, _NUMPY, _prepared_params(spec, params, dtype), dtype)
+
+
+def prepared_at_addresses(spec: ActivationSpec, kind: str, params: dict):
+    """``_fast.at_addresses`` for float32 memory at raw addresses (a small torch tensor's): the
+    compiled exp-family kernel, the parameters resolved and cast once here as ``prepared``'s."""
+    return _fast.at_addresses(spec, kind, _prepared_params(spec, params, np.dtype(np.float32)))
+
+
+def _prepared_params(spec: ActivationSpec, params: dict, dtype: np.dtype) -> dict:
     resolved = spec.resolve(**params)
     work = working_dtype(_NUMPY, dtype, wide=spec.rounds_once)
-    resolved = _cast_parameters(spec, resolved, lambda: work, dtype)
-    math = spec.forward if kind == "forward" else spec.derivative
-    return _fast.plan(spec, kind, math, _NUMPY, resolved, dtype)
+    return _cast_parameters(spec, resolved, lambda: work, dtype)
 
 
 def _differentiated_from_output(spec: ActivationSpec, xp, x, resolved: dict, compute):

@@ -13,8 +13,9 @@ the reference's to the bit in every layout, byte order and thread (``tests/test_
 array([0., 2.])
 """
 
+from ._compiled import at_addresses
 from ._dispatch import apply as numpy_apply, plan
 from ._parallel import get_threads, set_threads, threads
 from ._softmax import softmax as numpy_softmax
 
-__all__ = ["get_threads", "numpy_apply", "numpy_softmax", "plan", "set_threads", "threads"]
+__all__ = ["at_addresses", "get_threads", "numpy_apply", "numpy_softmax", "plan", "set_threads", "threads"]

@@ -82,6 +82,23 @@ def _exp_constants(spec, params: dict) -> tuple[float, float]:
     return scale_alpha, scale
 
 
+def at_addresses(spec, kind: str, params: dict):
+    """``run(x_address, y_address, n) -> bool``: the exp family's compiled kernel (``kind``
+    "forward" or "derivative", ``params`` resolved) on ``n`` float32 values at raw addresses,
+    for a caller holding memory without a buffer (a small torch tensor, where a NumPy view and
+    ``plan`` cost more than the values). ``True``: ``y`` holds the reference's bits; ``False``:
+    a lane was uncertain and ``y`` is not complete, so take the general path. ``None`` where
+    there is no kernel."""
+    if _native is None or spec.family not in _EXP_FAMILIES:
+        return None
+    family = spec.family if kind == "forward" else f"{spec.family}_derivative"
+    if family not in _native.EXP_OPS:  # a CPU without AVX2 and FMA
+        return None
+    a, b = (float(v) for v in _exp_constants(spec, params))
+    run, op = _native.exp_family_at, _native.EXP_OPS.index(family)
+    return lambda x_address, y_address, n: run(op, x_address, y_address, n, a, b) == 0
+
+
 def _exp_family(spec, kind: str, dtype: np.dtype, params: dict, stream: bool, reference, in_place: bool):
     if _native is None or dtype != np.float32:
         return None

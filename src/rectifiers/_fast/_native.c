@@ -467,6 +467,31 @@ static PyObject *exp_family(PyObject *self, PyObject *args) {
     return result;
 }
 
+/* exp_family on raw addresses, for a caller that holds memory Python's buffer protocol cannot
+ * see (a torch tensor: a NumPy view of it costs more than 64 values). No streaming, no index:
+ * it returns how many lanes were uncertain, and then y is not complete (those lanes hold x),
+ * so the caller must take the general path. The caller vouches for the addresses: n aligned
+ * float32 values each, y not overlapping x. */
+static PyObject *exp_family_at(PyObject *self, PyObject *args) {
+    int op;
+    unsigned long long x_address, y_address;
+    Py_ssize_t n;
+    double a, b;
+    if (!PyArg_ParseTuple(args, "iKKndd", &op, &x_address, &y_address, &n, &a, &b)) return NULL;
+    if (isa < 0 || op < 0 || op >= N_EXP_OPS || n < 0 || x_address % 4 || y_address % 4) {
+        PyErr_Format(PyExc_ValueError,
+                     "rectifiers._native.exp_family_at: no kernel for op %d, %zd values at 4-byte "
+                     "aligned addresses (it needs AVX2 and FMA)", op, n);
+        return NULL;
+    }
+    size_t count = 0;
+#if HAVE_AVX2_BUILD
+    count = ISA_EXP_LOOPS[isa][op]((const float *)(uintptr_t)x_address, (float *)(uintptr_t)y_address,
+                                   (size_t)n, a, b, 0, NULL, 0);
+#endif
+    return PyLong_FromSize_t(count);
+}
+
 /* ---- softmax over the rows of a C-contiguous float32 array ----
  *
  * The reference (_softmax.softmax_math on float64, rounded once to float32) computes, per row
@@ -742,6 +767,8 @@ static PyMethodDef methods[] = {
      "run(op, dtype, x, y, param, stream): y = op(x), x and y contiguous buffers of one length."},
     {"exp_family", exp_family, METH_VARARGS,
      "exp_family(op, x, y, a, b, stream, index) -> how many float32 lanes were uncertain; the first in index."},
+    {"exp_family_at", exp_family_at, METH_VARARGS,
+     "exp_family_at(op, x_address, y_address, n, a, b) -> uncertain lanes (0: y complete), no GIL release."},
     {"softmax", softmax, METH_VARARGS,
      "softmax(x, y, cols, stream, index) -> how many rows of cols float32 values were left to the reference; the first in index."},
     {"select_isa", select_isa, METH_VARARGS, "select_isa(name) -> the previous one: the exp family's instruction set."},

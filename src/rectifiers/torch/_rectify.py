@@ -12,7 +12,7 @@ from torch._subclasses.fake_tensor import is_fake
 from torch.autograd import forward_ad
 
 from .. import _spec as registry
-from .._apply import evaluate, read_numbers
+from .._apply import evaluate, prepared_at_addresses, read_numbers
 from .._functional import _slope_array
 from .._namespace import check_strided
 from .._shapes import broadcasts_into
@@ -216,6 +216,11 @@ def _eager(x) -> bool:
     )
 
 
+#: Up to this many elements a call may run the core's kernel on raw addresses without releasing
+#: the GIL (``_fast.at_addresses``): where a NumPy view and a plan cost more than the values.
+AT_MOST = 1 << 12
+
+
 class Fixed:
     """``rectify`` for parameters fixed once (a module's, checked and resolved at construction):
     what ``rectify`` decides from the parameters alone (what the backward keeps, which kernel)
@@ -229,6 +234,8 @@ class Fixed:
         self.native = NATIVE.get(spec.family)
         self.core = spec.name in _EXACT  # sigmoid, tanh, selu: the core's kernels on CPU float32
         self.plan = _plan(spec, params) if self.core else None
+        #: the core's kernel on a small tensor's raw memory (no NumPy view, no plan): ``_fast.at_addresses``
+        self.at = prepared_at_addresses(spec, "forward", params) if self.core else None
         self.keep = "output" if self.native is not None else _keep(spec, dict(params), None, memory, inplace)
         #: (call, size): torch's own autograd node for a small tensor (``_small``), or None
         self.small = None if self.native is not None else _choose_small(spec, params, self.keep, inplace)
@@ -243,6 +250,10 @@ class Fixed:
         spec, params, inplace = self.spec, self.params, self.inplace
         if self.core and x.dtype == torch.float32 and x.is_cpu:  # the core's bits
             if not grad:
+                if self.at is not None and not inplace and x.numel() <= AT_MOST and x.is_contiguous():
+                    y = torch.empty_like(x)
+                    if self.at(x.data_ptr(), y.data_ptr(), x.numel()):  # else a lane was undecided
+                        return y
                 return core_forward(spec, x, params, inplace, self.plan)
             if self.native is not None and self.plan is not None and x.numel() < SMALL and x.is_contiguous():
                 return core_over_native(spec, x, params, inplace, self.plan)

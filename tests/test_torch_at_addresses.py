@@ -1,0 +1,71 @@
+"""A small CPU float32 call of elu, selu, sigmoid or tanh without grad runs the core's kernel on
+the tensor's raw memory (``_native.exp_family_at``, through ``_fast.at_addresses``): the bits
+of the general path, an undecided lane sends the call there, and bad addresses are refused."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from torch_values import bits_equal, special  # noqa: E402
+
+import rectifiers as rf  # noqa: E402
+import rectifiers.torch as rt  # noqa: E402
+from rectifiers._apply import prepared_at_addresses  # noqa: E402
+from rectifiers._fast._compiled import _native  # noqa: E402
+from rectifiers.torch._rectify import AT_MOST  # noqa: E402
+
+pytestmark = pytest.mark.skipif(_native is None or not _native.EXP_OPS, reason="no compiled exp family")
+MODULES = {
+    "elu": lambda: rt.ELU(),
+    "elu 0.1": lambda: rt.ELU(0.1),
+    "selu": lambda: rt.SELU(),
+    "sigmoid": lambda: rt.Sigmoid(),
+    "tanh": lambda: rt.Tanh(),
+}
+CORE = {
+    "elu": ("elu", {}),
+    "elu 0.1": ("elu", {"alpha": 0.1}),
+    "selu": ("selu", {}),
+    "sigmoid": ("sigmoid", {}),
+    "tanh": ("tanh", {}),
+}
+
+
+@pytest.mark.parametrize("n", [1, 7, 8, 9, 64, 1001, AT_MOST])
+@pytest.mark.parametrize("case", list(MODULES))
+def test_small_calls_give_the_cores_bits(case, n):
+    x, _ = special(n, n)
+    name, params = CORE[case]
+    with torch.no_grad():
+        y = MODULES[case]()(x)
+    assert bits_equal(y, getattr(rf, name)(x.numpy(), **params))
+
+
+def undecided_input(name, params):
+    """float32 values one of which the kernel cannot decide (the reference settles it)."""
+    run = prepared_at_addresses(rf.get(name), "forward", params)
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        x = torch.from_numpy((rng.standard_normal(1 << 12) * 4).astype(np.float32))
+        y = torch.empty_like(x)
+        if not run(x.data_ptr(), y.data_ptr(), x.numel()):
+            return x
+    raise AssertionError("no undecided lane in 800 Ki values: the test cannot tell")
+
+
+def test_an_undecided_lane_takes_the_general_path():
+    x = undecided_input("elu", {"alpha": 1.0})
+    with torch.no_grad():
+        y = rt.ELU()(x)
+    assert bits_equal(y, rf.elu(x.numpy()))
+
+
+def test_bad_addresses_are_refused():
+    op = _native.EXP_OPS.index("elu")
+    with pytest.raises(ValueError, match="aligned"):
+        _native.exp_family_at(op, 2, 8, 4, 1.0, 1.0)
+    with pytest.raises(ValueError, match="no kernel for op 99"):
+        _native.exp_family_at(99, 0, 0, 0, 1.0, 1.0)
