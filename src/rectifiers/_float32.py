@@ -170,19 +170,36 @@ def _negative(xp, x, low):
     return xp.where(x < low, low, x)
 
 
-def elu(x, xp, alpha):
-    r""":math:`x` for :math:`x > 0`, :math:`\alpha (e^x - 1)` otherwise (below -87 that is
-    :math:`-\alpha` to float32, and -87 stands in)."""
-    pair = split_constant(alpha) if isinstance(alpha, (int, float)) else _split(alpha)
+#: Below this |x|, e^x - 1 is x to 2^-61 relative, and the two-word arithmetic would go through
+#: subnormals (flushed to zero by XLA on CPU): such x is scaled by 2^60 and the result back.
+_TINY, _UP, _DOWN = 2.0**-60, 2.0**60, 2.0**-60
+
+
+def _elu_negative(xp, x, alpha):
+    """``RN(alpha (e^x - 1))`` for the ``x <= 0`` of ``x`` (-87 stands in below, where the
+    result is ``-alpha`` to float32)."""
     hi, lo = _expm1(xp, _negative(xp, x, -87.0))
-    return xp.where(x > 0, x, _times(xp, pair, hi, lo))
+    tiny = (x > -_TINY) & (x <= 0)
+    hi, lo = xp.where(tiny, x * _UP, hi), xp.where(tiny, 0.0, lo)
+    y = _times(xp, alpha, hi, lo)
+    return xp.where(tiny, y * _DOWN, y)
+
+
+def elu(x, xp, alpha):
+    r""":math:`x` for :math:`x > 0`, :math:`\alpha (e^x - 1)` otherwise."""
+    pair = split_constant(alpha) if isinstance(alpha, (int, float)) else _split(alpha)
+    return xp.where(x > 0, x, _elu_negative(xp, x, pair))
 
 
 def selu(x, xp, scale, scale_alpha):
     r""":math:`\lambda x` for :math:`x > 0`, :math:`\lambda\alpha (e^x - 1)` otherwise.
-    :math:`\lambda x` is ``x + (lambda - 1) x``: within 0.1 ulp before its one rounding."""
-    hi, lo = _expm1(xp, _negative(xp, x, -87.0))
-    return xp.where(x > 0, x + (scale - 1.0) * x, _times(xp, split_constant(scale_alpha), hi, lo))
+    :math:`\lambda x` is ``x + (lambda - 1) x`` (of x scaled up if tiny): within 0.1 ulp before
+    its one rounding."""
+    tiny = x < _TINY
+    up = xp.where(tiny, x * _UP, x)
+    positive = up + (scale - 1.0) * up
+    positive = xp.where(tiny, positive * _DOWN, positive)
+    return xp.where(x > 0, positive, _elu_negative(xp, x, split_constant(scale_alpha)))
 
 
 def elu_derivative(x, xp, alpha, positive=1.0):
@@ -237,9 +254,11 @@ def tanh_derivative(x, xp):
 
 def tanh(x, xp):
     r""":math:`-E / (2 + E)` with :math:`E = e^{-2|x|} - 1`, the sign of :math:`x` put back
-    (from :math:`|x| = 10` on, 1 to float32, and 10 stands in)."""
+    (from :math:`|x| = 10` on, 1 to float32, and 10 stands in; below 2^-13, x itself)."""
     hi, lo = _expm1(xp, _clamp(xp, xp.where(x >= 0, x * -2.0, x * 2.0), -20.0))
     dh, e = _fast_two_sum(2.0, hi)
     q, c = _divide(-hi, -lo, dh, e + lo)
     y = q + c
-    return xp.where(x < 0, -y, y)
+    y = xp.where(x < 0, -y, y)
+    # below 2^-13, tanh x is x to float32 (x^3 / 3 < 2^-27 x), and the words would be subnormal
+    return xp.where((x < 2.0**-13) & (x > -(2.0**-13)), x, y)
