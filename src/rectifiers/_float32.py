@@ -22,8 +22,9 @@ final rounding. No constant is added and subtracted again (XLA folds ``(v + C) -
 formulation's (docs/accuracy.md).
 
 >>> import numpy as np
->>> float(elu(np.array([-1e-3], dtype=np.float32), np, 1.0)[0])
--0.0009995003...
+>>> x = np.array([-1e-3, -20.0], dtype=np.float32)
+>>> elu(x, np, 1.0), np.expm1(x.astype(np.float64)).astype(np.float32)
+(array([-9.995002e-04, -1.000000e+00], dtype=float32), array([-9.995002e-04, -1.000000e+00], dtype=float32))
 """
 
 from __future__ import annotations
@@ -78,7 +79,7 @@ def split_constant(value: float) -> tuple[float, float]:
     """A Python number as an 11-bit head and the rest: ``head * v`` is exact for a 13-bit ``v``.
 
     >>> split_constant(1.0), split_constant(0.1)[0]
-    ((1.0, 0.0), 0.10009765625)
+    ((1.0, 0.0), 0.0999755859375)
     """
     if value == 0 or not math.isfinite(value):
         return float(value), 0.0
@@ -182,7 +183,8 @@ def _elu_negative(xp, x, alpha):
     tiny = (x > -_TINY) & (x <= 0)
     hi, lo = xp.where(tiny, x * _UP, hi), xp.where(tiny, 0.0, lo)
     y = _times(xp, alpha, hi, lo)
-    return xp.where(tiny, y * _DOWN, y)
+    # alpha * x with its sign at x = -0.0 (the two words would sum to +0.0)
+    return xp.where(x == 0, x * alpha[0], xp.where(tiny, y * _DOWN, y))
 
 
 def elu(x, xp, alpha):
