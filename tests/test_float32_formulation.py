@@ -156,3 +156,12 @@ def test_jax_without_x64_is_within_one_ulp(tmp_path):
                     exhaustive.distance(got[key], want), exhaustive.distance(got[key], exhaustive.flush(want))
                 )
                 assert d.max() <= 1, (key, x[np.argmax(d)], got[key][np.argmax(d)], want[np.argmax(d)])
+
+
+def test_an_alpha_beyond_float32_keeps_the_float64_pass_when_compiled():
+    """The formulation takes alpha in float32 words: a larger one (accepted where float64 computes)
+    keeps the float64 pass under tf.function, as eagerly, instead of being refused there."""
+    tf = pytest.importorskip("tensorflow")
+    x = np.float32([0.0, -1.0, 2.0])
+    compiled = tf.function(lambda t: rf.elu(t, 1e39))(tf.constant(x)).numpy()
+    np.testing.assert_array_equal(compiled, rf.elu(x, 1e39))

@@ -148,14 +148,16 @@ def _run(spec: ActivationSpec, kind: str, x, params: dict, name, keep_integers: 
         result = result.newbyteorder("=")
 
     # float32 arithmetic alone where the dtype policy says so (spec.float32: within 1 ulp too);
-    # "compiled": what _namespace.fused makes one XLA unit of (plain-number parameters)
+    # "compiled": what _namespace.fused makes one XLA unit of (plain numbers, that fit float32:
+    # a larger alpha keeps the float64 pass that takes it, as eagerly)
     narrow = (
         spec.float32 is not None
         and not integers
         and float32_math(
             xp,
             result,
-            compiled=traced(xp, x) and all(type(v) in (float, int) for v in resolved.values()),
+            compiled=traced(xp, x)
+            and all(type(v) in (float, int) and abs(v) <= _FLOAT32_MAX for v in resolved.values()),
             faster=spec.float32_compiled,
             device=device(xp, x),
         )
