@@ -18,6 +18,7 @@ from ._dtypes import (
     cast_parameter,
     check_real,
     dtype_name,
+    float32_math,
     float_dtype_for,
     is_integer,
     working_dtype,
@@ -31,12 +32,14 @@ from ._namespace import (
     from_numpy_view,
     from_output,
     fused,
+    jax_jit,
     library,
     name_scope,
     not_for_autograph,
     numpy_view,
     output_differentiated_in_torch,
     quiet_floating_point,
+    traced,
     unmask,
 )
 from ._spec import REGISTRY, REQUIRED, ActivationSpec, call_name, get, params_key
@@ -174,8 +177,31 @@ def _run(spec: ActivationSpec, kind: str, x, params: dict, name, keep_integers: 
     if isinstance(result, np.dtype) and not result.isnative:  # ">f4" in, native order out, as NumPy's ufuncs
         result = result.newbyteorder("=")
 
+    # float32 arithmetic alone where the dtype policy says so (spec.float32: within 1 ulp too);
+    # "compiled": what _namespace.fused makes one XLA unit of (plain numbers, that fit float32:
+    # a larger alpha keeps the float64 pass that takes it, as eagerly)
+    narrow = (
+        spec.float32 is not None
+        and not integers
+        and float32_math(
+            xp,
+            result,
+            compiled=traced(xp, x)
+            and all(type(v) in (float, int) and abs(v) <= _FLOAT32_MAX for v in resolved.values()),
+            faster=spec.float32_compiled,
+            device=device(xp, x),
+        )
+    )
+    if narrow:
+        math = spec.float32[kind != "forward"]
+    derivative = spec.float32[1] if narrow else spec.derivative
+
     def work():
-        return x.dtype if integers else working_dtype(xp, result, wide=spec.rounds_once, device=device(xp, x))
+        if integers:
+            return x.dtype
+        return (
+            xp.float32 if narrow else working_dtype(xp, result, wide=spec.rounds_once, device=device(xp, x))
+        )
 
     if not all(type(v) is float for v in resolved.values()) and library(xp) == "numpy":
         resolved = read_numbers(spec, resolved)  # a tensor slope for NumPy x: its number
@@ -207,8 +233,10 @@ def _run(spec: ActivationSpec, kind: str, x, params: dict, name, keep_integers: 
             y = (
                 None
                 if integers or kind != "forward"
-                else fused(xp, x, math, spec.derivative, resolved, work(), result, spec)
+                else fused(xp, x, math, derivative, resolved, work(), result, spec)
             )
+            if y is None and narrow and library(xp) == "jax":
+                y = jax_jit(xp, x, math, resolved, work(), result)  # concrete: one unit, not 100 ops
             y = compute(x, resolved) if y is None else xp.astype(y, result, copy=False)
     if out is None:
         return as_result(xp, y)

@@ -8,7 +8,9 @@ Every activation accepts the 12 real dtypes that ``tf.nn.relu`` lists and refuse
   at most: within 1 ulp, and bit-identical to the frameworks). Activations built on exp, expm1
   or tanh compute in float64 wherever the library has it and round once, so float16, bfloat16
   and float32 results are within 1 ulp of the exact value whatever the library's own
-  float32 ``expm1`` does.
+  float32 ``expm1`` does. Where the library has no float64 (JAX without x64), and in compiled
+  code where it is faster, they compute in float32 arithmetic alone with a formulation that
+  keeps 1 ulp (``float32_math``).
 * Integers keep their dtype under relu and relu6 (piecewise-integral functions). Every other
   activation returns a float: the library's default float dtype, widened to float64 for 32- and
   64-bit integers wherever the library has float64, so int64 never silently becomes float32.
@@ -105,6 +107,28 @@ def working_dtype(xp, dtype, wide: bool = False, device=None):
     if wide and has_float64(xp, device):
         return xp.float64
     return xp.float32 if dtype_name(dtype) in ("float16", "bfloat16") else dtype
+
+
+def float32_math(xp, dtype, *, compiled: bool, faster: bool, device=None) -> bool:
+    """Whether an activation with a float32 formulation (``spec.float32``) computes results of
+    float ``dtype`` with it, in float32, instead of in float64 rounded once.
+
+    Yes where the library has no float64 (JAX without x64: its float32 exp and expm1 are several
+    ulp off, the formulation is within 1), for every float dtype. Yes in compiled code (``jax.jit``
+    and the other JAX transformations, ``tf.function``'s XLA kernels) for float32 results where
+    the formulation is ``faster`` than the float64 pass. No elsewhere: NumPy and PyTorch keep the
+    float64 pass, whose bits their compiled kernels reproduce.
+
+    >>> import numpy as np
+    >>> float32_math(np, np.float32, compiled=False, faster=True)
+    False
+    """
+    name = dtype_name(dtype)
+    if name not in FLOATS:
+        return False
+    if not has_float64(xp, device):
+        return True
+    return compiled and faster and name == "float32"
 
 
 def numpy_dtype(name: str) -> np.dtype:

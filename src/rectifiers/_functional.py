@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 import numbers
 
+from . import _float32
 from ._constants import SELU_ALPHA, SELU_SCALE, SELU_SCALE_ALPHA
 from ._dtypes import REAL_DTYPES, dtype_name, is_integer, is_unsigned
 from ._namespace import as_array, constant as _constant, device
@@ -481,6 +482,11 @@ def _elu_derivative(x, xp, alpha):
     kinks=(0.0,),
     family="elu",
     exp_constants=lambda params: (params["alpha"], 1.0, params["alpha"]),
+    float32=(
+        lambda x, xp, alpha: _float32.elu(x, xp, _number(xp, x, alpha)),
+        lambda x, xp, alpha: _float32.elu_derivative(x, xp, _number(xp, x, alpha)),
+    ),
+    float32_compiled=True,
     compute_bound=True,
     output_derivative_cancels=True,
 )
@@ -523,6 +529,11 @@ def _selu_derivative(x, xp):
     kinks=(0.0,),
     family="elu",
     exp_constants=lambda params: (SELU_ALPHA, SELU_SCALE, SELU_SCALE_ALPHA),
+    float32=(
+        lambda x, xp: _float32.selu(x, xp, SELU_SCALE, SELU_SCALE_ALPHA),
+        lambda x, xp: _float32.elu_derivative(x, xp, SELU_SCALE_ALPHA, SELU_SCALE),
+    ),
+    float32_compiled=True,
     compute_bound=True,
     output_derivative_cancels=True,
 )
@@ -577,6 +588,7 @@ _SATURATING = Properties(bounded=True, monotone=True, zero_centred=False, satura
         "LeCun, Bottou, Orr & Müller 1998, Efficient BackProp", "https://doi.org/10.1007/3-540-49430-8_2"
     ),
     family="sigmoid",
+    float32=(_float32.sigmoid, _float32.sigmoid_derivative),
     compute_bound=True,
 )
 def sigmoid(x, xp):
@@ -614,6 +626,7 @@ def _tanh_derivative(x, xp):
         "LeCun, Bottou, Orr & Müller 1998, Efficient BackProp", "https://doi.org/10.1007/3-540-49430-8_2"
     ),
     family="tanh",
+    float32=(_float32.tanh, _float32.tanh_derivative),
     compute_bound=True,
 )
 def tanh(x, xp):

@@ -246,6 +246,22 @@ def name_scope(xp, name: str | None):
     return contextlib.nullcontext()
 
 
+def traced(xp, x) -> bool:
+    """Whether ``x`` is being traced for compiled code: a JAX tracer (``jax.jit``, ``grad``,
+    ``vmap``), or a tensor of a TensorFlow graph (``tf.function``), whose math ``fused`` hands
+    to XLA."""
+    lib = library(xp)
+    if lib == "jax":
+        import jax
+
+        return isinstance(x, jax.core.Tracer)
+    if lib == "tensorflow":
+        import tensorflow as tf
+
+        return not tf.executing_eagerly()
+    return False
+
+
 def fused(xp, x, forward, derivative, params: dict, work, result, spec=None):
     """``forward(x)`` (computed in ``work``, returned as ``result``) with ``derivative`` as its
     derivative, as one compiled unit where a library traces: in a TensorFlow graph, one XLA
@@ -265,6 +281,22 @@ def fused(xp, x, forward, derivative, params: dict, work, result, spec=None):
 
 
 _JAX_FUSED: dict = {}
+_JAX_JIT: dict = {}
+
+
+def jax_jit(xp, x, math, params: dict, work, result):
+    """``math`` of a concrete JAX ``x`` (computed in ``work``, returned as ``result``) as one
+    cached ``jax.jit`` unit: the float32 formulations (``_float32``) are a hundred small ops,
+    each a dispatch of its own eagerly. ``None`` for parameters that are not plain numbers."""
+    if not all(type(v) in (float, int) for v in params.values()):
+        return None
+    key = (math, tuple(params.items()), work, result)
+    op = _JAX_JIT.get(key)
+    if op is None:
+        import jax
+
+        op = _JAX_JIT[key] = jax.jit(lambda x: xp.astype(math(xp.astype(x, work), xp, **params), result))
+    return op(x)
 
 
 def _jax_fused(xp, x, forward, derivative, params, work, result):

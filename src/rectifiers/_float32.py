@@ -1,0 +1,279 @@
+r"""The exp family in float32 arithmetic alone, within 1 ulp of the exact value.
+
+For libraries without float64 (JAX's default) and for compiled float32 paths where a float64
+pass costs more. Each value is carried as an unevaluated sum ``hi + lo`` of two float32s and
+rounded once at the end, so the last rounding dominates: every result is a faithful rounding
+of the exact value (one of the two float32s around it), which is within 1 ulp of the float64
+reference rounded to float32 (``tests/exhaustive/float32_formulation.py`` checks every input).
+
+The pieces:
+
+* :math:`e^x = 2^k e^r`, :math:`k = \mathrm{round}(x / \ln 2)`, :math:`|r| \le \ln 2 / 2`
+  (Cody-Waite: ``x - k * LN2_HI`` is exact, ``k * LN2_LO`` is kept as a second word);
+* :math:`e^r - 1 = r + r^2/2 + r^3 Q(r)`: ``r^2 / 2`` exact from a split of ``r``, ``Q`` a
+  Taylor polynomial, the sum kept as two words (Fast2Sum);
+* products by a constant split into an 11-bit head (exact against a 13-bit split of the
+  other factor) and a tail; quotients (denominators in [1, 2]) by a reciprocal from Newton's
+  iteration and one more step with an exact residual (Dekker).
+
+Every identity used holds whether or not the compiler fuses ``a * b + c`` into one FMA (XLA
+on CPU does): each product that feeds an addition is exact, or its error is far below the
+final rounding. No constant is added and subtracted again (XLA folds ``(v + C) - C`` to
+``v``). XLA on CPU flushes subnormal inputs and results to zero; that is XLA's, not this
+formulation's (docs/accuracy.md).
+
+>>> import numpy as np
+>>> x = np.array([-1e-3, -20.0], dtype=np.float32)
+>>> elu(x, np, 1.0), np.expm1(x.astype(np.float64)).astype(np.float32)
+(array([-9.995002e-04, -1.000000e+00], dtype=float32), array([-9.995002e-04, -1.000000e+00], dtype=float32))
+"""
+
+from __future__ import annotations
+
+import math
+
+from ._namespace import library
+
+#: ln 2 with 16 significant bits (so ``k * LN2_HI`` is exact for |k| < 256) and the rest.
+LN2_HI = 0.693145751953125
+LN2_LO = math.log(2) - LN2_HI
+INV_LN2 = 1 / math.log(2)
+#: Taylor coefficients of (e^r - 1 - r - r^2/2) / r^3, from 1/3! up to 1/8!.
+_Q = tuple(1 / math.factorial(n) for n in range(3, 9))
+#: v + 2^13 v: Veltkamp's split, an 11-bit head and a 13-bit tail.
+_SPLIT = 8192.0
+
+
+def _fast_two_sum(a, b):
+    """``(s, e)`` with ``s + e == a + b`` exactly, for ``|a| >= |b|`` (or ``a == 0``).
+
+    Written ``b + (a - s)``: XLA folds ``(b + C) - C`` for a constant ``C``."""
+    s = a + b
+    return s, b + (a - s)
+
+
+def _two_sum(a, b):
+    """``(s, e)`` with ``s + e == a + b`` exactly, for any order of magnitude (Knuth)."""
+    s = a + b
+    bb = s - a
+    return s, (a - (s - bb)) + (b - bb)
+
+
+def _split(v):
+    """``(hi, lo)``, ``hi + lo == v``: ``hi`` has at most 11 significant bits, ``lo`` at most 13.
+
+    ``hi = RN(8193 v) - 8192 v``, whether or not ``v + 8192 v`` is fused (|v| < 2^114)."""
+    c = v * _SPLIT
+    hi = (v + c) - c
+    return hi, v - hi
+
+
+def _two_product(a, b):
+    """``(p, e)``, ``p = RN(a b)``, ``e`` its error to within 2^-46 |a b| (Dekker)."""
+    p = a * b
+    ah, al = _split(a)
+    bh, bl = _split(b)
+    return p, (((ah * bh - p) + ah * bl) + al * bh) + al * bl
+
+
+def split_constant(value: float) -> tuple[float, float]:
+    """A Python number as an 11-bit head and the rest: ``head * v`` is exact for a 13-bit ``v``.
+
+    >>> split_constant(1.0), split_constant(0.1)[0]
+    ((1.0, 0.0), 0.0999755859375)
+    """
+    if value == 0 or not math.isfinite(value):
+        return float(value), 0.0
+    mantissa, exponent = math.frexp(value)
+    head = math.ldexp(round(mantissa * 2048), exponent - 11)
+    return head, value - head
+
+
+def _pow2(xp, k):
+    """2^k for integer-valued float32 ``k`` in [-126, 127], from its bit pattern."""
+    bits = xp.astype(k, xp.int32) * 8388608 + 1065353216  # (k + 127) << 23
+    lib = library(xp)
+    if lib == "jax":
+        import jax
+
+        return jax.lax.bitcast_convert_type(bits, xp.float32)
+    if lib == "tensorflow":
+        import tensorflow as tf
+
+        return tf.bitcast(bits, tf.float32)
+    return bits.view(xp.float32)  # NumPy and torch
+
+
+def _scale(xp, v, k):
+    """``v * 2^k`` for integer-valued ``k`` in [-252, 254]: two exact factors, one rounding."""
+    k1 = xp.floor(k * 0.5)
+    return (v * _pow2(xp, k1)) * _pow2(xp, k - k1)
+
+
+def _reduced(xp, x):
+    """``(k, h, t)`` with ``x = k ln 2 + r`` and ``e^r - 1 = h + t`` to about 2^-31 |e^r - 1|;
+    ``|x| < 175`` (so ``|k| < 256``)."""
+    k = xp.round(x * INV_LN2)
+    r, r_lo = _two_sum(x - k * LN2_HI, k * -LN2_LO)
+    head, rest = _split(r)
+    square = (0.5 * head) * head  # r^2 / 2, exactly, with the next line
+    square_lo = (0.5 * rest) * (r + head) + r * r_lo
+    q = _Q[-1]
+    for c in reversed(_Q[:-1]):
+        q = q * r + c
+    cubic = (r * r) * (r * q)
+    h, t = _fast_two_sum(r, square)
+    h, t = _fast_two_sum(h, t + ((r_lo + square_lo) + cubic))  # |t| <= ulp(h) / 2
+    return k, h, t
+
+
+def _exp_mantissa(xp, x):
+    """``(k, hi, lo)`` with ``e^x = 2^k (hi + lo)``, ``hi`` in [0.7, 1.42]."""
+    k, h, t = _reduced(xp, x)
+    hi, e = _fast_two_sum(1.0, h)
+    return k, hi, e + t
+
+
+def _expm1(xp, x):
+    """``(hi, lo)`` with ``e^x - 1 = hi + lo``, for ``-87 <= x <= 0``."""
+    k, h, t = _reduced(xp, x)
+    p = _pow2(xp, k)
+    hi, e = _fast_two_sum(p - 1.0, p * h)  # p - 1 is exact for k >= -24, else -1 ...
+    lost = xp.where(k < -24, p, 0.0)  # ... and the p it lost goes to the low word
+    return hi, e + (p * t + lost)
+
+
+def _times(xp, alpha, hi, lo):
+    """``RN(alpha * (hi + lo))`` for ``alpha`` = ``(head, tail)`` from :func:`split_constant`."""
+    a_hi, a_lo = alpha
+    head, rest = _split(hi)
+    return a_hi * head + ((a_hi * rest + a_lo * hi) + (a_hi + a_lo) * lo)
+
+
+def _reciprocal(d):
+    """``1 / d`` to about 2^-23 relative for ``1 <= d <= 2``, without a division: a linear start
+    (within 1/17) and three Newton steps. XLA fuses it; it keeps a division apart, a loop of its
+    own, wherever the quotient has several users."""
+    r = 24 / 17 - (8 / 17) * d
+    for _ in range(3):
+        r = r * (2.0 - d * r)
+    return r
+
+
+def _divide(nh, nl, dh, dl, r):
+    """``(q, c)``: ``(nh + nl) / (dh + dl) = q + c`` to about 2^-44 relative, for ``r`` within
+    2^-22 of ``1 / dh``: one Newton step with the residual from Dekker's exact product."""
+    q = nh * r
+    p, e = _two_product(q, dh)
+    return q, (((nh - p) - e) + (nl - q * dl)) * r
+
+
+def _alpha(xp, x, alpha):
+    """``alpha`` as ``((head, tail), exponent)``: a Python number split exactly, with its power of
+    two apart (so that ``alpha e^x`` never overflows before it is scaled); an array at run time."""
+    if isinstance(alpha, (int, float)):
+        mantissa, exponent = math.frexp(alpha)
+        return split_constant(mantissa), exponent
+    return _split(alpha), 0
+
+
+def _negative(xp, x, low):
+    """``x`` where ``x <= 0`` (NaN kept), 0 above, and no lower than ``low``."""
+    x = xp.where(x > 0, 0.0, x)
+    return xp.where(x < low, low, x)
+
+
+#: Below this |x|, e^x - 1 is x to 2^-61 relative, and the two-word arithmetic would go through
+#: subnormals (flushed to zero by XLA on CPU): such x is scaled by 2^60 and the result back.
+_TINY, _UP, _DOWN = 2.0**-60, 2.0**60, 2.0**-60
+
+
+def _elu_negative(xp, x, alpha):
+    """``RN(alpha (e^x - 1))`` for the ``x <= 0`` of ``x`` (-87 stands in below, where the
+    result is ``-alpha`` to float32)."""
+    hi, lo = _expm1(xp, _negative(xp, x, -87.0))
+    tiny = (x > -_TINY) & (x <= 0)
+    hi, lo = xp.where(tiny, x * _UP, hi), xp.where(tiny, 0.0, lo)
+    y = _times(xp, alpha, hi, lo)
+    # alpha * x with its sign at x = -0.0 (the two words would sum to +0.0)
+    return xp.where(x == 0, x * alpha[0], xp.where(tiny, y * _DOWN, y))
+
+
+def elu(x, xp, alpha):
+    r""":math:`x` for :math:`x > 0`, :math:`\alpha (e^x - 1)` otherwise."""
+    pair = split_constant(alpha) if isinstance(alpha, (int, float)) else _split(alpha)
+    return xp.where(x > 0, x, _elu_negative(xp, x, pair))
+
+
+def selu(x, xp, scale, scale_alpha):
+    r""":math:`\lambda x` for :math:`x > 0`, :math:`\lambda\alpha (e^x - 1)` otherwise.
+    :math:`\lambda x` is ``x + (lambda - 1) x`` (of x scaled up if tiny): within 0.1 ulp before
+    its one rounding."""
+    tiny = x < _TINY
+    up = xp.where(tiny, x * _UP, x)
+    positive = up + (scale - 1.0) * up
+    positive = xp.where(tiny, positive * _DOWN, positive)
+    return xp.where(x > 0, positive, _elu_negative(xp, x, split_constant(scale_alpha)))
+
+
+def elu_derivative(x, xp, alpha, positive=1.0):
+    r"""``positive`` for :math:`x > 0`, :math:`\alpha e^x` otherwise (below -174 as at -174: 0
+    unless :math:`|\alpha| > 2^{100}`). selu's is ``elu_derivative(x, xp, scale * alpha, scale)``."""
+    (a_hi, a_lo), exponent = _alpha(xp, x, alpha)
+    k, hi, lo = _exp_mantissa(xp, _negative(xp, x, -174.0))
+    k = k + exponent
+    scaled = _scale(xp, _times(xp, (a_hi, a_lo), hi, lo), xp.where(k < -252.0, -252.0, k))
+    return xp.where(x > 0, positive, scaled)
+
+
+def _clamp(xp, x, low):
+    return xp.where(x < low, low, x)
+
+
+def _one_plus_exp(xp, k, h, t):
+    """``(hi, lo)``: ``1 + 2^k (1 + h + t)``, for ``k <= 0``."""
+    p = _pow2(xp, xp.where(k < -126.0, -126.0, k))  # below 2^-126 only its existence matters
+    hi, e = _fast_two_sum(1.0 + p, p * h)  # 1 + p is exact for k >= -23, else 1 ...
+    lost = xp.where(k < -23, p, 0.0)  # ... and loses p
+    return hi, e + (p * t + lost)
+
+
+def sigmoid(x, xp):
+    r""":math:`1 / (1 + e^{-|x|})` for :math:`x \ge 0`, :math:`e^{-|x|} / (1 + e^{-|x|})` below."""
+    n = _clamp(xp, xp.where(x >= 0, -x, x), -110.0)
+    k, h, t = _reduced(xp, n)
+    dh, dl = _one_plus_exp(xp, k, h, t)
+    eh, e = _fast_two_sum(1.0, h)
+    positive = x >= 0
+    q, c = _divide(xp.where(positive, 1.0, eh), xp.where(positive, 0.0, e + t), dh, dl, _reciprocal(dh))
+    return _scale(xp, q + c, xp.where(positive, 0.0, k))
+
+
+def sigmoid_derivative(x, xp, factor=1.0, shift=0.0):
+    r""":math:`e / (1 + e)^2` with :math:`e = e^{-|x|}`. With ``factor=2, shift=2`` it is
+    :math:`\mathrm{sech}^2 x = 4 e^{-2|x|} / (1 + e^{-2|x|})^2`."""
+    n = _clamp(xp, xp.where(x >= 0, x * -factor, x * factor), -110.0)
+    k, h, t = _reduced(xp, n)
+    dh, dl = _one_plus_exp(xp, k, h, t)
+    eh, e = _fast_two_sum(1.0, h)
+    r = _reciprocal(dh)
+    q, c = _divide(eh, e + t, dh, dl, r)
+    q, c = _divide(q, c, dh, dl, r)
+    return _scale(xp, q + c, k + shift)
+
+
+def tanh_derivative(x, xp):
+    r""":math:`\mathrm{sech}^2 x = 4 e^{-2|x|} / (1 + e^{-2|x|})^2`."""
+    return sigmoid_derivative(x, xp, 2.0, 2.0)
+
+
+def tanh(x, xp):
+    r""":math:`-E / (2 + E)` with :math:`E = e^{-2|x|} - 1`, the sign of :math:`x` put back
+    (from :math:`|x| = 10` on, 1 to float32, and 10 stands in; below 2^-13, x itself)."""
+    hi, lo = _expm1(xp, _clamp(xp, xp.where(x >= 0, x * -2.0, x * 2.0), -20.0))
+    dh, e = _fast_two_sum(2.0, hi)
+    q, c = _divide(-hi, -lo, dh, e + lo, _reciprocal(dh))
+    y = q + c
+    y = xp.where(x < 0, -y, y)
+    # below 2^-13, tanh x is x to float32 (x^3 / 3 < 2^-27 x), and the words would be subnormal
+    return xp.where((x < 2.0**-13) & (x > -(2.0**-13)), x, y)
