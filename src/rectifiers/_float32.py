@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import math
 
-from ._namespace import library
+from ._namespace import as_float32_bits
 
 #: ln 2 with 16 significant bits (so ``k * LN2_HI`` is exact for |k| < 256) and the rest.
 LN2_HI = 0.693145751953125
@@ -92,16 +92,7 @@ def split_constant(value: float) -> tuple[float, float]:
 def _pow2(xp, k):
     """2^k for integer-valued float32 ``k`` in [-126, 127], from its bit pattern."""
     bits = xp.astype(k, xp.int32) * 8388608 + 1065353216  # (k + 127) << 23
-    lib = library(xp)
-    if lib == "jax":
-        import jax
-
-        return jax.lax.bitcast_convert_type(bits, xp.float32)
-    if lib == "tensorflow":
-        import tensorflow as tf
-
-        return tf.bitcast(bits, tf.float32)
-    return bits.view(xp.float32)  # NumPy and torch
+    return as_float32_bits(xp, bits)
 
 
 def _scale(xp, v, k):

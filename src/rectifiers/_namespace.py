@@ -218,6 +218,21 @@ def from_output(xp, compute, tangent, x, arrays: dict, key):
     return function(x, arrays)
 
 
+def as_float32_bits(xp, bits):
+    """The int32 array ``bits`` read as float32 (a bitcast, no conversion): the array API has no
+    bitcast, so each library's own (``jax.lax.bitcast_convert_type``, ``tf.bitcast``, ``view``)."""
+    lib = library(xp)
+    if lib == "jax":
+        import jax
+
+        return jax.lax.bitcast_convert_type(bits, xp.float32)
+    if lib == "tensorflow":
+        import tensorflow as tf
+
+        return tf.bitcast(bits, tf.float32)
+    return bits.view(xp.float32)  # NumPy and torch
+
+
 def quiet_floating_point(xp):
     """NumPy warns about inf * 0 and overflow in the branch a ``where`` then discards; the results
     are what the rules say, so those warnings would only be noise. A no-op for other libraries."""
