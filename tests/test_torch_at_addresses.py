@@ -69,3 +69,16 @@ def test_bad_addresses_are_refused():
         _native.exp_family_at(op, 2, 8, 4, 1.0, 1.0)
     with pytest.raises(ValueError, match="no kernel for op 99"):
         _native.exp_family_at(99, 0, 0, 0, 1.0, 1.0)
+
+
+@pytest.mark.parametrize("case", ["sigmoid", "tanh"])
+def test_small_calls_with_grad_give_the_cores_bits_and_torchs_backward(case):
+    name, _ = CORE[case]
+    for x in (special(1001, 5)[0], undecided_input(name, {})):
+        leaf = x.clone().requires_grad_()
+        y = MODULES[case]()(leaf)
+        assert bits_equal(y.detach(), getattr(rf, name)(x.numpy()))
+        g = torch.randn_like(y)
+        (got,) = torch.autograd.grad(y, leaf, g)
+        backward = {"sigmoid": torch.ops.aten.sigmoid_backward, "tanh": torch.ops.aten.tanh_backward}[name]
+        assert bits_equal(got, backward(g, y.detach()))  # from the core's output

@@ -93,12 +93,21 @@ def core_forward(spec, x, params, inplace, plan=None):
 SMALL = 1 << 14
 
 
-def core_over_native(spec, x, params, inplace, plan):
+def core_over_native(spec, x, params, inplace, plan, at=None):
     """sigmoid or tanh with grad, for a small contiguous CPU float32 ``x``: torch's own op, for its
     autograd node (which keeps the output and differentiates it with the formula ``Rectify`` uses,
     ``sigmoid_backward`` / ``tanh_backward``), with the core's bits written over its output through
-    a NumPy view (``plan``: ``_plan(spec, params)``), where autograd's saved output sees them too.
+    a NumPy view (``plan``: ``_plan(spec, params)``), where autograd's saved output sees them too;
+    ``at``: the same kernel on raw addresses (``_fast.at_addresses``), tried first out of place.
     """
+    if at is not None and not inplace:
+        y = NATIVE[spec.family](spec, x, params, False)
+        if at(x.data_ptr(), y.data_ptr(), x.numel()):
+            return y
+        view, out = x.detach().numpy(), y.detach().numpy()  # an undecided lane: the plan settles it
+        if plan(view, out) is None:
+            out[...] = evaluate(spec, view, params)
+        return y
     view = x.detach().numpy()
     core = None
     if inplace:  # computed before x is overwritten

@@ -256,7 +256,8 @@ class Fixed:
                         return y
                 return core_forward(spec, x, params, inplace, self.plan)
             if self.native is not None and self.plan is not None and x.numel() < SMALL and x.is_contiguous():
-                return core_over_native(spec, x, params, inplace, self.plan)
+                at = self.at if x.numel() <= AT_MOST else None
+                return core_over_native(spec, x, params, inplace, self.plan, at)
             return apply_eager(x, None, spec, self.items, self.keep, inplace)
         if self.native is not None:
             return self.native(spec, x, params, inplace)
