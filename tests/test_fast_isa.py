@@ -8,10 +8,9 @@ vocabulary of one; a difference from the reference is a bug in the math or its c
 
 from __future__ import annotations
 
-import contextlib
-
 import numpy as np
 import pytest
+from native_isa import selected_isa
 
 import rectifiers as rf
 from rectifiers import _apply
@@ -74,13 +73,8 @@ def _raw(name: str, params: dict, derivative: bool):
     return native.EXP_OPS.index(family), a, b
 
 
-@contextlib.contextmanager
 def _isa(name: str):
-    previous = native.select_isa(name)
-    try:
-        yield
-    finally:
-        native.select_isa(previous)
+    return selected_isa(native, name)
 
 
 @pytest.fixture

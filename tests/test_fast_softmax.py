@@ -8,10 +8,9 @@ window (``_native.c``): NumPy sums a contiguous float64 row pairwise, in the ord
 
 from __future__ import annotations
 
-import contextlib
-
 import numpy as np
 import pytest
+from native_isa import selected_isa
 
 import rectifiers as rf
 from rectifiers import _apply, _fast
@@ -23,13 +22,8 @@ ISAS = tuple(getattr(native, "ISAS", ())) if native is not None else ()
 needs_kernel = pytest.mark.skipif(native is None, reason="needs the compiled softmax (AVX2 and FMA)")
 
 
-@contextlib.contextmanager
 def _isa(name: str):
-    previous = native.select_isa(name)
-    try:
-        yield
-    finally:
-        native.select_isa(previous)
+    return selected_isa(native, name)
 
 
 def _reference(x, axis=-1):

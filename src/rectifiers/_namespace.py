@@ -111,15 +111,7 @@ def differentiated_in_torch(x, planned, value, derivative):
     for an eager torch tensor that needs a gradient (``_torch_function``); ``None`` for every
     other input, and where a tracer or transform must see the math op by op. ``planned(x,
     kind)``: the same value or derivative from a kept plan, or ``None``; tried first."""
-    torch = sys.modules.get("torch")
-    if torch is None or not isinstance(x, torch.Tensor):
-        return None
-    check_strided(torch, x)
-    from . import _torch_function
-
-    if not _torch_function.applies(x):
-        return None
-    return _torch_function.Elementwise.apply(x, planned, value, derivative)
+    return _torch_node(x, "Elementwise", planned, value, derivative)
 
 
 def output_differentiated_in_torch(x, value, tangent):
@@ -127,6 +119,11 @@ def output_differentiated_in_torch(x, value, tangent):
     ``y`` (softmax's ``y * (g - sum(y * g))``: its Jacobian is symmetric, so the tangent map is
     the vector-Jacobian product), for an eager torch tensor that needs a gradient; ``None``
     elsewhere, as ``differentiated_in_torch``."""
+    return _torch_node(x, "FromOutput", value, tangent)
+
+
+def _torch_node(x, node: str, *args):
+    """``_torch_function.<node>.apply(x, *args)`` where it applies to ``x``, else ``None``."""
     torch = sys.modules.get("torch")
     if torch is None or not isinstance(x, torch.Tensor):
         return None
@@ -135,7 +132,7 @@ def output_differentiated_in_torch(x, value, tangent):
 
     if not _torch_function.applies(x):
         return None
-    return _torch_function.FromOutput.apply(x, value, tangent)
+    return getattr(_torch_function, node).apply(x, *args)
 
 
 def from_numpy_view(like, y):
