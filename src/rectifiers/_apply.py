@@ -244,9 +244,22 @@ def _run(spec: ActivationSpec, kind: str, x, params: dict, name, keep_integers: 
     return out
 
 
-#: ``prepared`` per (activation, kind, parameters) for float32: the kernel chosen once, for calls
-#: that repeat (a layer's, each step). Plain parameters only, so the key is small and hashable.
+#: ``prepared`` float32 plans per (activation, kind, parameters), the kernel chosen once: for calls
+#: that repeat (a layer's each step, a torch module's), where choosing it again cost more than 64
+#: elements. Bounded: a sweep over many parameters keeps the newest.
 _PLANS: dict = {}
+_PLAN_LIMIT = 1024
+
+
+def kept_plan(spec: ActivationSpec, kind: str, params: dict):
+    """``prepared(spec, kind, params, float32)``, kept per ``params_key`` (-0.0 is not 0.0)."""
+    key = (spec.name, kind, params_key(params))
+    plan = _PLANS.get(key, _PLANS)
+    if plan is _PLANS:
+        if len(_PLANS) >= _PLAN_LIMIT:
+            _PLANS.clear()
+        plan = _PLANS[key] = prepared(spec, kind, params, np.float32)
+    return plan
 
 
 def _planned(spec: ActivationSpec, kind: str, x, params: dict):
@@ -255,12 +268,7 @@ def _planned(spec: ActivationSpec, kind: str, x, params: dict):
     view = numpy_view(x)
     if view is None:
         return None
-    key = (spec.name, kind, params_key(params))
-    plan = _PLANS.get(key, False)
-    if plan is False:
-        if len(_PLANS) > 1024:  # many distinct parameters (a sweep): keep the newest
-            _PLANS.clear()
-        plan = _PLANS[key] = prepared(spec, kind, params, np.float32)
+    plan = kept_plan(spec, kind, params)
     y = None if plan is None else plan(view)
     return None if y is None else from_numpy_view(x, y)
 

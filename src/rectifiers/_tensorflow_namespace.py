@@ -118,8 +118,8 @@ _FUSED: dict = {}
 
 #: tf.nn's own op for a float32 tensor, per spec family, where it gives the core's bits and the
 #: kink rule's gradient (tests/test_tensorflow_natives.py holds each to the compiled kernel's, on
-#: NaN, +-0, +-inf and the kinks): one kernel, no compiled call's launch (about 50 us a forward
-#: and backward at (256, 256), a quarter of the whole). relu: ``ReluGrad`` passes g where y > 0
+#: NaN, +-0, +-inf and the kinks): one kernel, no compiled call's launch (docs/performance.md,
+#: "On the TensorFlow backend"). relu: ``ReluGrad`` passes g where y > 0
 #: (0 at NaN and at 0, as the kink rule), and ``+ 0.0`` makes relu(-0.0) +0.0 where Eigen's
 #: kernel keeps -0.0; leaky: ``x > 0 ? x : alpha * x`` and ``LeakyReluGrad``'s ``x > 0 ? g : g *
 #: alpha`` (alpha at NaN, as the kink rule). The slope is ``spec.single_slope``.

@@ -21,14 +21,12 @@ The backward is written with differentiable ops, so double backward (gradient pe
 
 from __future__ import annotations
 
-import numpy as np
 import torch
 
-from .._apply import derivative_of, evaluate, prepared
+from .._apply import derivative_of, evaluate, kept_plan
 from .._dtypes import working_dtype
 from .._namespace import as_array
 from .._random import uniform
-from .._spec import params_key
 from . import _bits
 from ._kernels import EXACT_ON_CPU, FORWARD, FROM_INPUT, FROM_OUTPUT, NATIVE, aten, pack_mask, unpack_backward
 
@@ -61,20 +59,9 @@ def exact_here(spec, x) -> bool:
     return spec.name in EXACT_ON_CPU and _numpy_view(x) and not torch.jit.is_tracing()
 
 
-#: The core's kernel of each (activation, parameters) ``core_forward`` has run, chosen once
-#: (``rectifiers._apply.prepared``): choosing it again on every call cost more than 64 elements.
-_PLANS: dict = {}
-_PLAN_LIMIT = 64
-
-
 def _plan(spec, params, kind="forward"):
-    key = (spec.name, kind, params_key(params))  # -0.0 is not 0.0
-    plan = _PLANS.get(key, _PLANS)
-    if plan is _PLANS:
-        if len(_PLANS) >= _PLAN_LIMIT:
-            _PLANS.clear()
-        plan = _PLANS[key] = prepared(spec, kind, params, np.float32)
-    return plan
+    """The core's kept float32 plan (``rectifiers._apply.kept_plan``)."""
+    return kept_plan(spec, kind, params)
 
 
 def core_forward(spec, x, params, inplace, plan=None):
