@@ -55,6 +55,9 @@ SCRIPT = textwrap.dedent(
     if rank == 0:
         with open(out, "w") as file:
             json.dump(stats, file)
+    if world > 1:  # gloo's worker threads must be joined before exit, or C++ aborts the process
+        dist.barrier()
+        dist.destroy_process_group()
     """
 )
 
@@ -83,7 +86,8 @@ def run(world, tmp_path, monkeypatch) -> list[dict]:
     finally:
         for p in procs:
             p.kill()
-    assert all(p.returncode == 0 for p in procs), "\n".join(outputs)
+    codes = [p.returncode for p in procs]
+    assert codes == [0] * world, f"exit codes {codes}:\n" + "\n".join(outputs)
     return json.loads(out.read_text())
 
 
