@@ -7,48 +7,71 @@ is still alive is killed, a thread still running is reported.
 
 from __future__ import annotations
 
-import multiprocessing
+import os
+import pathlib
+import subprocess
+import sys
 import threading
 
 import numpy as np
-import pytest
 from test_fast_numpy import assert_same_bits
 
 import rectifiers as rf
 from rectifiers import _apply, _fast
 from rectifiers._fast import _parallel
 
+ROOT = pathlib.Path(__file__).resolve().parents[1]
 #: Long enough for a hang to be a hang on a loaded machine; a working run takes a fraction of it.
 TIMEOUT = 120
 #: Enough elements that relu splits across threads at the real thresholds.
 N = 2 * _parallel.PARALLEL_MIN + 5
 
 
-def _call_in_child(queue):
+FORK_CHECK = f"""
+import multiprocessing, sys
+import numpy as np
+import rectifiers as rf
+from rectifiers._fast import _parallel, threads
+
+N = {N}
+
+def call_in_child(queue):
     x = np.linspace(-1, 1, N, dtype=np.float32)
-    with _fast.threads(4):
+    with threads(4):
         y = rf.relu(x)
         z = rf.sigmoid(x[: 1 << 18])
     queue.put(bool(np.array_equal(y, np.maximum(x, 0))) and z.dtype == np.float32)
 
-
-def test_a_forked_child_can_use_the_pool_the_parent_used():
-    """The child inherits the parent's pool object but none of its threads: it waited forever."""
-    x = np.linspace(-1, 1, N, dtype=np.float32)
-    with _fast.threads(4):
-        rf.relu(x)  # the parent starts its pool
+if __name__ == "__main__":
+    with threads(4):
+        rf.relu(np.linspace(-1, 1, N, dtype=np.float32))  # the parent starts its pool
     assert _parallel._pool is not None, "the premise: the parent's pool exists"
     context = multiprocessing.get_context("fork")
     queue = context.Queue()
-    child = context.Process(target=_call_in_child, args=(queue,))
+    child = context.Process(target=call_in_child, args=(queue,))
     child.start()
-    child.join(TIMEOUT)
+    child.join({TIMEOUT})
     if child.is_alive():
         child.kill()
         child.join()
-        pytest.fail(f"the forked child was still waiting after {TIMEOUT} s")
-    assert child.exitcode == 0
+        sys.exit("the forked child was still waiting after {TIMEOUT} s")
+    assert child.exitcode == 0, child.exitcode
     assert queue.get(timeout=5) is True
+    print("the child computed")
+"""
+
+
+def test_a_forked_child_can_use_the_pool_the_parent_used(tmp_path):
+    """The child inherits the parent's pool object but none of its threads: it waited forever.
+    The parent is a fresh interpreter with NumPy and rectifiers only: forking this process, with
+    the threads of JAX, TensorFlow and torch running, could hang the child for reasons not ours."""
+    script = tmp_path / "fork_check.py"
+    script.write_text(FORK_CHECK)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
+    result = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=2 * TIMEOUT, env=env
+    )
+    assert result.returncode == 0 and "the child computed" in result.stdout, result.stderr[-3000:]
 
 
 def _run_threads(count: int, target):
