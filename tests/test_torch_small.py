@@ -204,6 +204,8 @@ def test_the_small_calls_step_aside_where_they_do_not_apply():
     assert node(rt.ReLU()(x)) == FUNCTION  # not float32
     assert node(rt.ReLU()(torch.randn(8, 8).t().requires_grad_())) == FUNCTION  # not contiguous
     assert node(rt.ReLU(memory="bits")(torch.randn(64, requires_grad=True))) == FUNCTION
-    assert node(rt.ELU()(torch.randn(64, requires_grad=True))) == FUNCTION  # keeps its second derivative
+    # elu keeps its second derivative: one of rectifiers' Functions (on raw memory when small)
+    assert node(rt.ELU()(torch.randn(64, requires_grad=True))) == "AtAddressesBackward"
+    assert node(rt.ELU()(torch.randn(8192, requires_grad=True))) == FUNCTION
     frozen = rt.PReLU().requires_grad_(False)  # a slope that learns nothing: Rectify keeps the output
     assert node(frozen(torch.randn(64, requires_grad=True))) == FUNCTION

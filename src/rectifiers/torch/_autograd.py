@@ -191,29 +191,64 @@ class Rectify(torch.autograd.Function):
     @staticmethod
     def backward(ctx, g):
         kept, weight = ctx.saved_tensors
-        spec, params, keep = ctx.spec, ctx.params, ctx.keep
-        gw = None
-        if keep == "noise":
-            gx = (g * kept).to(g.dtype)
-        elif keep == "bits":
-            fused = not spec.stochastic(params) and not torch.is_grad_enabled()
-            gx = unpack_backward(g, kept, spec.off_mask(params)) if fused else None
-            if gx is None:
-                gx = _from_bits(spec, g, _bits.unpack(kept, ctx.shape), params)
-        elif spec.stochastic(params):
-            gx = _rrelu_training_backward(spec, g, kept > 0, params)
+        return (*_gradients(ctx, g, kept, weight, ctx.needs_input_grad[1]), None, None, None, None)
+
+
+def _gradients(ctx, g, kept, weight, weight_grad: bool):
+    """``(g * f', prelu's weight gradient or None)`` from what the forward kept (``ctx.keep``)."""
+    spec, params, keep = ctx.spec, ctx.params, ctx.keep
+    gw = None
+    if keep == "noise":
+        gx = (g * kept).to(g.dtype)
+    elif keep == "bits":
+        fused = not spec.stochastic(params) and not torch.is_grad_enabled()
+        gx = unpack_backward(g, kept, spec.off_mask(params)) if fused else None
+        if gx is None:
+            gx = _from_bits(spec, g, _bits.unpack(kept, ctx.shape), params)
+    elif spec.stochastic(params):
+        gx = _rrelu_training_backward(spec, g, kept > 0, params)
+    else:
+        native = (FROM_OUTPUT if keep == "output" else FROM_INPUT).get(spec.family)
+        if native is None or torch.is_grad_enabled():  # grad enabled: create_graph=True
+            gx, gw = _core_backward(spec, g, kept, weight, params, from_output=keep == "output")
         else:
-            native = (FROM_OUTPUT if keep == "output" else FROM_INPUT).get(spec.family)
-            if native is None or torch.is_grad_enabled():  # grad enabled: create_graph=True
-                gx, gw = _core_backward(spec, g, kept, weight, params, from_output=keep == "output")
-            else:
-                gx, gw = native(spec, g, kept, weight, params)
-        if weight is not None and ctx.needs_input_grad[1]:  # kept the input: see _rectify._keep
-            gw = gw.sum_to_size(weight.shape)
-        return gx, gw, None, None, None, None
+            gx, gw = native(spec, g, kept, weight, params)
+    if weight is not None and weight_grad:  # kept the input: see _rectify._keep
+        gw = gw.sum_to_size(weight.shape)
+    return gx, gw
+
+
+class AtAddresses(torch.autograd.Function):
+    """``Rectify`` keeping the input, for a small contiguous CPU float32 tensor of a module whose
+    parameters are fixed (``_rectify.Fixed``, the exp family): the forward and ``f'`` are the
+    core's compiled kernels on the tensors' raw memory (``_fast.at_addresses``: no NumPy view,
+    no plan lookup), the same bits as ``Rectify``'s; a lane the kernel leaves undecided, double
+    backward, and everything else take ``Rectify``'s own code."""
+
+    @staticmethod
+    def forward(ctx, x, fixed):
+        y = torch.empty_like(x)
+        if not fixed.at(x.data_ptr(), y.data_ptr(), x.numel()):
+            y = core_forward(fixed.spec, x, fixed.params, False, fixed.plan)
+        ctx.fixed = fixed
+        ctx.save_for_backward(x)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors  # a saved-tensors hook may have given another layout back
+        fixed = ctx.fixed
+        if not torch.is_grad_enabled() and x.is_contiguous() and _numpy_view(x):
+            d = torch.empty_like(x)
+            if fixed.at_derivative(x.data_ptr(), d.data_ptr(), x.numel()):
+                return d.mul_(g), None
+        ctx.spec, ctx.params, ctx.keep, ctx.shape = fixed.spec, fixed.params, "input", x.shape
+        return _gradients(ctx, g, x, None, False)[0], None
 
 
 #: ``Rectify.apply`` without ``torch.autograd.Function.apply``'s Python wrapper (about 1.5 µs a
 #: call), which only unwraps torch.func's tensors: for eager calls outside every transform and
 #: outside torch.compile (``_rectify`` calls ``Rectify.apply`` there).
 apply_eager = super(torch.autograd.Function, Rectify).apply
+#: ``AtAddresses.apply`` in the same way.
+apply_at_addresses = super(torch.autograd.Function, AtAddresses).apply

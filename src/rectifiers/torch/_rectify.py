@@ -23,6 +23,7 @@ from ._autograd import (
     _forward,
     _plan,
     _work,
+    apply_at_addresses,
     apply_eager,
     core_forward,
     core_over_native,
@@ -237,6 +238,9 @@ class Fixed:
         #: the core's kernel on a small tensor's raw memory (no NumPy view, no plan): ``_fast.at_addresses``
         self.at = prepared_at_addresses(spec, "forward", params) if self.core else None
         self.keep = "output" if self.native is not None else _keep(spec, dict(params), None, memory, inplace)
+        #: f' on raw memory, where the backward keeps the input: ``AtAddresses``'s backward
+        lean = self.at is not None and self.native is None and self.keep == "input" and not inplace
+        self.at_derivative = prepared_at_addresses(spec, "derivative", params) if lean else None
         #: (call, size): torch's own autograd node for a small tensor (``_small``), or None
         self.small = None if self.native is not None else _choose_small(spec, params, self.keep, inplace)
 
@@ -258,6 +262,8 @@ class Fixed:
             if self.native is not None and self.plan is not None and x.numel() < SMALL and x.is_contiguous():
                 at = self.at if x.numel() <= AT_MOST else None
                 return core_over_native(spec, x, params, inplace, self.plan, at)
+            if self.at_derivative is not None and x.numel() <= AT_MOST and x.is_contiguous():
+                return apply_at_addresses(x, self)
             return apply_eager(x, None, spec, self.items, self.keep, inplace)
         if self.native is not None:
             return self.native(spec, x, params, inplace)

@@ -33,7 +33,9 @@ built from it instead, with the same forward bits and the same gradient bits for
 Double backward is the same as ``Rectify``'s: the first derivative is constant in ``x`` (the
 kink rule's branch) and linear in ``g`` (and in prelu's ``w``, through ``where``, which takes
 the negative branch at exactly 0 as the kink rule does; ATen's own prelu double backward
-does not). elu and selu keep ``Rectify``: ``y = x * d`` would lose their second derivative.
+does not). elu and selu keep a Function of ours (``y = x * d`` would lose their second
+derivative): ``Rectify``, or below ``_rectify.AT_MOST`` elements ``AtAddresses``, whose
+forward and backward run the core's kernels on the tensors' raw memory.
 ``memory="bits"`` keeps ``Rectify`` too: it is a request for the lean backward.
 """
 
