@@ -67,6 +67,15 @@ def test_torch_entries_are_torch_signatures():
     _check("torch", NAMESPACES["torch"])
 
 
+def test_torch_in_place_functions_are_torchs():
+    """torch.nn.functional's ``relu_``, ``elu_``...: in the table exactly where torch has one."""
+    functional = pytest.importorskip("torch.nn.functional")
+    for name, entry in TABLE["torch"].items():
+        twin = f"{entry.function.name}_"
+        assert entry.in_place == (twin if hasattr(functional, twin) else None), name
+    assert {e.in_place for e in TABLE["torch"].values()} > {"relu_", "leaky_relu_", "elu_", "selu_", "rrelu_"}
+
+
 def test_jax_entries_are_jax_signatures():
     pytest.importorskip("jax")
     _check("jax", (None, "jax.nn"))

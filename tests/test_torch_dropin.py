@@ -132,6 +132,34 @@ def test_renaming_the_functional_forms_gives_the_same_forward(name):
         assert_same_forward(name, ours, theirs, args)
 
 
+IN_PLACE_ARGS = {"relu_": [()], "leaky_relu_": [(), (0.1,)], "elu_": [(), (0.5,)], "selu_": [()]}
+IN_PLACE_ARGS["rrelu_"] = [(), (0.1, 0.3, False)]
+
+
+@pytest.mark.parametrize("twin", sorted(IN_PLACE_ARGS))
+def test_the_in_place_functions_overwrite_their_input_as_torchs_do(twin):
+    """``F.relu_(x)`` -> ``rectifiers.torch.functional.relu_(x)``: the same call, the input
+    overwritten and returned, the bits of ``relu(x)``, and the gradient of ``relu(x,
+    inplace=True)`` through a non-leaf."""
+    function = getattr(F, twin[:-1])
+    for args in IN_PLACE_ARGS[twin]:
+        ours, theirs, out_of_place = points(), points(), points()
+        result = getattr(F, twin)(ours, *args)
+        assert result is ours
+        assert_same_forward(twin[:-1], ours, getattr(nnF, twin)(theirs, *args), args)
+        expected = function(out_of_place, *args)
+        assert torch.equal(ours.view(torch.int32), expected.view(torch.int32))
+        leaf = points().requires_grad_()
+        y = getattr(F, twin)(leaf * 1, *args)
+        (got,) = torch.autograd.grad(y.sum(), leaf)
+        # (from the output, as any in-place form: elu's and selu's then differ from out of place)
+        (want,) = torch.autograd.grad(function(leaf * 1, *args, inplace=True).sum(), leaf)
+        assert torch.equal(got, want)
+    assert "inplace" not in inspect.signature(getattr(F, twin)).parameters
+    with pytest.raises(TypeError, match="inplace"):
+        getattr(F, twin)(points(), inplace=True)
+
+
 def test_prelu_weight_broadcasts_along_dim_1_as_torch_does():
     """C == W: NumPy broadcasting against the last axis was silently wrong."""
     x = torch.randn(2, 3, 3, generator=torch.Generator().manual_seed(2))

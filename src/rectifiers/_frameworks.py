@@ -70,16 +70,22 @@ class Spelling:
 
     layer: Form | None
     function: Form | None
+    #: the framework's in-place function (torch.nn.functional's ``relu_``): ``function``'s
+    #: arguments less ``inplace``, the input overwritten
+    in_place: str | None = None
 
 
 def _torch(layer, function, layer_args=(), function_args=None):
     layer_args = tuple(layer_args)
     if function_args is None:  # torch's functions mostly take the module's arguments
         function_args = layer_args
-    return Spelling(Form(layer, layer_args), Form(function, tuple(function_args), "input"))
+    in_place = f"{function}_" if _INPLACE in function_args and function not in _NO_IN_PLACE else None
+    return Spelling(Form(layer, layer_args), Form(function, tuple(function_args), "input"), in_place)
 
 
 _INPLACE = Arg("inplace", False)
+#: torch functions with ``inplace=`` but no in-place twin in torch.nn.functional
+_NO_IN_PLACE = ("relu6",)
 _RRELU_BOUNDS = (Arg("lower", 1 / 8, "lower"), Arg("upper", 1 / 3, "upper"))
 _TORCH = {
     "relu": _torch("ReLU", "relu", [_INPLACE]),

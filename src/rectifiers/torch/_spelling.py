@@ -26,6 +26,12 @@ def form(spec, layer: bool) -> Form:
     return found if found is not None else _fallback(spec, layer)
 
 
+def in_place(spec) -> str | None:
+    """torch.nn.functional's in-place function for ``spec`` (``relu_``), or None."""
+    entry = spelling("torch", spec.name)
+    return None if entry is None else entry.in_place
+
+
 def extras(spec, form: Form) -> list:
     """The core's parameters that torch does not spell (rrelu's ``seed``): keyword-only, with the
     core's defaults."""

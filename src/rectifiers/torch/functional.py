@@ -98,8 +98,31 @@ def _function(spec):
     return function
 
 
+def _in_place(name, function):
+    """torch.nn.functional's in-place twin of ``function``: ``relu_(input)`` is
+    ``relu(input, inplace=True)``, with the same arguments less ``inplace``."""
+    signature = inspect.signature(function)
+    kept = [p for p in signature.parameters.values() if p.name != "inplace"]
+    signature = signature.replace(parameters=kept)
+
+    def in_place(*args, **kwargs):
+        bound = signature.bind(*args, **kwargs)
+        return function(*bound.args, **bound.kwargs, inplace=True)
+
+    in_place.__name__ = in_place.__qualname__ = name
+    in_place.__module__ = __name__
+    in_place.__signature__ = signature
+    in_place.__doc__ = f"``{function.__name__}(..., inplace=True)``: ``input``, overwritten."
+    return in_place
+
+
 _FUNCTIONS = {
     _spelling.form(_spec.get(name), layer=False).name: _function(_spec.get(name)) for name in _spec.names()
+}
+_FUNCTIONS |= {
+    twin: _in_place(twin, _FUNCTIONS[_spelling.form(_spec.get(name), layer=False).name])
+    for name in _spec.names()
+    if (twin := _spelling.in_place(_spec.get(name))) is not None
 }
 globals().update(_FUNCTIONS)
 __all__ = list(_FUNCTIONS)
