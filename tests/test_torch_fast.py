@@ -2,6 +2,7 @@
 
 * the fused C kernels (``_native.window``, ``pack``, ``unpack_backward``) against ATen's
   ``leaky_relu_backward`` passes and ``_bits``, on NaN, +-0, +-inf, the kinks and ragged lengths;
+* relu6's one-pass forward (the core's kernel) against ATen's ``threshold`` and ``clamp_max_``;
 * each spec's ``mask_window`` against its ``mask``;
 * a module's resolved-once path (``_rectify.Fixed``) against ``rectify`` on the same input;
 * ``rf.*`` on a CPU float32 tensor (the NumPy fast path on its memory) against the core's reference.
@@ -40,6 +41,22 @@ def test_window_is_relu6s_two_leaky_backwards(n):
     _native.window(g.numpy(), t.numpy(), out.numpy(), 0.0, 6.0, 0.0)
     twice = aten.leaky_relu_backward(aten.leaky_relu_backward(g, t, 0.0, True), 6.0 - t, 0.0, True)
     assert bits_equal(out, twice)
+
+
+@needs_native
+@pytest.mark.parametrize("n", (*SIZES, 1 << 21))
+def test_relu6s_one_pass_forward_is_threshold_then_clamp_max(n):
+    x, _ = special(n, n)
+    spec = rf.get("relu6")
+    two_passes = torch.threshold(x, 0.0, 0.0).clamp_max_(6.0)
+    for t in (x, x.clone().requires_grad_()):
+        y = _kernels.FORWARD["relu6"](spec, t, None, spec.resolve(), False)
+        assert bits_equal(y, two_passes) and (not n or y.data_ptr() != t.data_ptr())  # not in place
+    with torch.no_grad():
+        assert bits_equal(rt.ReLU6()(x), two_passes)
+    inplace = x.clone()
+    assert _kernels.FORWARD["relu6"](spec, inplace, None, spec.resolve(), True) is inplace  # ATen's, in place
+    assert bits_equal(inplace, two_passes)
 
 
 @needs_native
