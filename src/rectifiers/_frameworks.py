@@ -205,7 +205,9 @@ def spelling(framework: str, activation: str) -> Spelling | None:
     >>> spelling("torch", "softmax").layer.args
     (Arg(name='dim', default=None, core='axis'),)
     >>> spelling("jax", "prelu")
-    Spelling(layer=None, function=None)
+    Spelling(layer=None, function=None, in_place=None)
+    >>> spelling("torch", "relu").in_place
+    'relu_'
     """
     try:
         spellings = TABLE[framework]

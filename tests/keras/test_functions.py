@@ -28,6 +28,18 @@ def test_callable_equals_core_and_serializes(name):
     assert keras.activations.get(config) == fn
 
 
+def test_activations_are_equal_exactly_where_they_compute_the_same():
+    """alpha=-0.0 and alpha=0.0 compare equal as numbers but give -0.0 and +0.0 for x < 0: two
+    activations, not one (a set or a dict of them keeps both)."""
+    negative, positive = rk.activation("leaky_relu", alpha=-0.0), rk.activation("leaky_relu", alpha=0.0)
+    x = keras.ops.convert_to_tensor(np.array([-1.0], np.float32))
+    assert np.signbit(to_numpy(negative(x))[0]) != np.signbit(to_numpy(positive(x))[0])
+    assert negative != positive and len({negative, positive}) == 2
+    assert rk.activation("leaky_relu", alpha=0.1) == rk.activation("leaky_relu", alpha=0.1)
+    assert hash(rk.activation("elu", alpha=0.5)) == hash(rk.activation("elu", alpha=0.5))
+    assert rk.activation("elu", alpha=0.5) != rk.activation("leaky_relu", alpha=0.5)
+
+
 def test_ready_made_callables_carry_the_core_defaults():
     expected = {
         n

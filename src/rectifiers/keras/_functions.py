@@ -8,6 +8,8 @@ Either saves and loads with no ``custom_objects``.
 
 from __future__ import annotations
 
+import math
+
 import keras
 
 from .._apply import evaluate
@@ -46,11 +48,19 @@ class ActivationFunction:
     def from_config(cls, config):
         return cls(**config)
 
+    def _identity(self) -> tuple:
+        """What tells two activations apart: the name and the parameters, with the sign of a zero
+        (``alpha=-0.0`` gives -0.0 where ``alpha=0.0`` gives +0.0, and ``==`` cannot tell them)."""
+        signs = tuple(
+            math.copysign(1.0, v) if isinstance(v, float) else None for _, v in sorted(self.params.items())
+        )
+        return self.spec.name, tuple(sorted(self.params.items())), signs
+
     def __eq__(self, other):
-        return isinstance(other, ActivationFunction) and other.get_config() == self.get_config()
+        return isinstance(other, ActivationFunction) and other._identity() == self._identity()
 
     def __hash__(self):
-        return hash((self.spec.name, tuple(sorted(self.params.items()))))
+        return hash(self._identity())
 
     def __repr__(self):
         params = "".join(f", {k}={v!r}" for k, v in self.params.items())
