@@ -31,6 +31,7 @@ formulation's (docs/accuracy.md).
 from __future__ import annotations
 
 import math
+import numbers
 
 from ._namespace import as_float32_bits
 
@@ -190,8 +191,17 @@ def _elu_negative(xp, x, alpha):
     return xp.where(x == 0, x * alpha[0], xp.where(tiny, y * _DOWN, y))
 
 
+def _zero(alpha) -> bool:
+    """A slope of exactly +-0.0 (a number, not a traced value): the two-word sums would lose its sign."""
+    return isinstance(alpha, numbers.Real) and alpha == 0
+
+
 def elu(x, xp, alpha):
-    r""":math:`x` for :math:`x > 0`, :math:`\alpha (e^x - 1)` otherwise."""
+    r""":math:`x` for :math:`x > 0`, :math:`\alpha (e^x - 1)` otherwise. With :math:`\alpha = \pm 0`
+    that is a zero of sign :math:`\mathrm{sign}(\alpha)\,\mathrm{sign}(x)` (NaN kept): ``alpha`` times
+    -1 below 0, times x itself at +-0 and NaN."""
+    if _zero(alpha):
+        return xp.where(x > 0, x, alpha * xp.where(x < 0, -1.0, x))
     pair = split_constant(alpha) if isinstance(alpha, (int, float)) else _split(alpha)
     return xp.where(x > 0, x, _elu_negative(xp, x, pair))
 
@@ -209,7 +219,10 @@ def selu(x, xp, scale, scale_alpha):
 
 def elu_derivative(x, xp, alpha, positive=1.0):
     r"""``positive`` for :math:`x > 0`, :math:`\alpha e^x` otherwise (below -174 as at -174: 0
-    unless :math:`|\alpha| > 2^{100}`). selu's is ``elu_derivative(x, xp, scale * alpha, scale)``."""
+    unless :math:`|\alpha| > 2^{100}`). selu's is ``elu_derivative(x, xp, scale * alpha, scale)``.
+    With :math:`\alpha = \pm 0`, :math:`\alpha` itself (NaN kept)."""
+    if _zero(alpha):
+        return xp.where(x > 0, positive, alpha * xp.where(xp.isnan(x), x, 1.0))
     (a_hi, a_lo), exponent = _alpha(xp, x, alpha)
     k, hi, lo = _exp_mantissa(xp, _negative(xp, x, -174.0))
     k = k + exponent

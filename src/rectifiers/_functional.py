@@ -23,7 +23,7 @@ import numbers
 from . import _float32
 from ._constants import SELU_ALPHA, SELU_SCALE, SELU_SCALE_ALPHA
 from ._dtypes import REAL_DTYPES, dtype_name, is_integer, is_unsigned
-from ._namespace import as_array, constant as _constant, device
+from ._namespace import as_array, constant as _constant, device, scalar
 from ._random import check_seed, uniform
 from ._shapes import broadcasts_into, rank
 from ._softmax import check_axis, check_where, output_jvp, softmax as _softmax
@@ -181,7 +181,7 @@ def _number(xp, x, value):
     """A Python number as it is (the array API rounds it to x's dtype); a 0-d array (a traced slope)
     in x's library, rounded to x's dtype, the same rounding."""
     if isinstance(value, numbers.Real):
-        return value
+        return scalar(xp, value)
     value_xp, value = as_array(value)
     if value_xp is not xp:
         value = xp.asarray(value, device=device(xp, x))
@@ -251,7 +251,7 @@ def leaky_relu(x, xp, alpha):
 def _slope_array(x, xp, alpha):
     """``alpha`` as an array of ``x``'s library and working dtype that broadcasts against ``x``."""
     if isinstance(alpha, numbers.Real) and not isinstance(alpha, bool):
-        return alpha
+        return scalar(xp, alpha)
     alpha_xp, alpha = as_array(alpha)
     name = dtype_name(alpha.dtype)
     if name not in REAL_DTYPES or not hasattr(alpha, "shape"):

@@ -180,9 +180,25 @@ def not_for_autograph(function):
     return function
 
 
+def scalar(xp, value):
+    """A Python real as ``xp``'s operators should take it: as it is, but a float zero on
+    TensorFlow as a NumPy float32. TensorFlow's eager mode keeps one tensor per Python float
+    (``np.float64`` included: it is one) and dtype, keyed by value, and -0.0 == 0.0: whichever
+    of the two it met first stands in for both (``x * -0.0`` after ``x * 0.0`` gives +0.0 for
+    x < 0). A ``np.float32`` bypasses that cache, and takes the tensor's dtype as a Python
+    number does (a zero is exact in every float dtype).
+
+    >>> scalar(np, -0.0), type(scalar(np, 0.5)).__name__
+    (-0.0, 'float')
+    """
+    if value == 0 and isinstance(value, float) and library(xp) == "tensorflow":
+        return np.float32(value)
+    return value
+
+
 def constant(xp, like, value):
     """``value`` as a 0-d array of ``like``'s dtype, library and device."""
-    return xp.asarray(value, dtype=like.dtype, device=device(xp, like))
+    return xp.asarray(scalar(xp, value), dtype=like.dtype, device=device(xp, like))
 
 
 def from_output(xp, compute, tangent, x, arrays: dict, key):

@@ -116,15 +116,23 @@ def __array_namespace_info__():
 _FUSED: dict = {}
 
 
-#: tf.nn's own op for a float32 tensor, per spec family, where it gives the core's bits and the
-#: kink rule's gradient (tests/test_tensorflow_natives.py holds each to the compiled kernel's, on
-#: NaN, +-0, +-inf and the kinks): one kernel, no compiled call's launch (docs/performance.md,
-#: "On the TensorFlow backend"). relu: ``ReluGrad`` passes g where y > 0
-#: (0 at NaN and at 0, as the kink rule), and ``+ 0.0`` makes relu(-0.0) +0.0 where Eigen's
-#: kernel keeps -0.0; leaky: ``x > 0 ? x : alpha * x`` and ``LeakyReluGrad``'s ``x > 0 ? g : g *
-#: alpha`` (alpha at NaN, as the kink rule). The slope is ``spec.single_slope``.
+@tf.custom_gradient
+def _relu(x):
+    """``x <= 0 ? +0.0 : x`` (NaN is not <= 0: it stays), differentiated by ``ReluGrad``: g where
+    y > 0, so 0 at NaN and at 0, as the kink rule. (tf.nn.relu keeps -0.0, and ``relu(x) + 0.0``,
+    which would make it +0.0, is folded back to ``relu(x)`` by Grappler and by XLA.)"""
+    y = tf.where(x <= 0, tf.zeros((), x.dtype), x)
+    return y, lambda g: tf.raw_ops.ReluGrad(gradients=g, features=y)
+
+
+#: TensorFlow's own ops for a float32 tensor, per spec family, where they give the core's bits and
+#: the kink rule's gradient (tests/test_tensorflow_natives.py holds each to the compiled kernel's,
+#: on NaN, +-0, +-inf and the kinks): no compiled call's launch (docs/performance.md, "On the
+#: TensorFlow backend"). relu: a select and ``ReluGrad`` (``_relu``); leaky: ``x > 0 ? x : alpha *
+#: x`` and ``LeakyReluGrad``'s ``x > 0 ? g : g * alpha`` (alpha at NaN, as the kink rule). The
+#: slope is ``spec.single_slope``.
 _NATIVE = {
-    "relu": lambda x, slope: tf.nn.relu(x) + 0.0,
+    "relu": lambda x, slope: _relu(x),
     "leaky": lambda x, slope: tf.nn.leaky_relu(x, alpha=slope),
 }
 
