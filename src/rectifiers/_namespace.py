@@ -122,6 +122,20 @@ def output_differentiated_in_torch(x, value, tangent):
     return _torch_node(x, "FromOutput", value, tangent)
 
 
+def sloped_in_torch(x, slopes, formula):
+    """``formula(x, slopes)``, prelu with a tensor of slopes (``where(x > 0, x, slopes * where(x
+    > 0, 0, x))``), on eager torch tensors: one autograd node that gives autograd's bits for
+    ``formula`` in fewer passes (``_torch_function.Sloped``). ``None`` for every other input, and
+    where a tracer or transform must see ``formula`` op by op. The slopes are checked by the
+    caller: nothing here looks at the values."""
+    torch = sys.modules.get("torch")
+    if torch is None or not isinstance(x, torch.Tensor) or not isinstance(slopes, torch.Tensor):
+        return None
+    from . import _torch_function
+
+    return _torch_function.sloped(x, slopes, formula)
+
+
 def _torch_node(x, node: str, *args):
     """``_torch_function.<node>.apply(x, *args)`` where it applies to ``x``, else ``None``."""
     torch = sys.modules.get("torch")
