@@ -106,12 +106,13 @@ def numpy_view(x):
     return x.detach().numpy()
 
 
-def differentiated_in_torch(x, planned, value, derivative):
+def differentiated_in_torch(x, planned, value, derivative, slope=None):
     """``value(x)`` as one torch autograd node whose backward is ``g * derivative(x, graph)``,
     for an eager torch tensor that needs a gradient (``_torch_function``); ``None`` for every
     other input, and where a tracer or transform must see the math op by op. ``planned(x,
-    kind)``: the same value or derivative from a kept plan, or ``None``; tried first."""
-    return _torch_node(x, "Elementwise", planned, value, derivative)
+    kind)``: the same value or derivative from a kept plan, or ``None``; tried first. ``slope``:
+    f' below 0 where f' is 1 above 0 and that one number below (the spec's ``single_slope``)."""
+    return _torch_node(x, "Elementwise", planned, value, derivative, slope)
 
 
 def output_differentiated_in_torch(x, value, tangent):

@@ -21,11 +21,16 @@ aten = torch.ops.aten
 class Elementwise(torch.autograd.Function):
     """``value(x)``, differentiated as ``g * derivative(x, graph)``: ``graph`` says whether the
     derivative must itself be differentiable (a backward that builds a graph). ``planned(x,
-    kind)``, the same value (``"forward"``) or derivative from a kept plan, is tried first."""
+    kind)``, the same value (``"forward"``) or derivative from a kept plan, is tried first.
+
+    ``slope``: where f' is 1 for x > 0 and one number below (NaN included), that number, else
+    ``None``. Then ``g * f'`` in float32 and float64 is ATen's ``leaky_relu_backward`` (``x > 0 ? g
+    : g * slope``, the slope rounded to the dtype as the derivative is), one pass where the
+    derivative and the product were two."""
 
     @staticmethod
-    def forward(ctx, x, planned, value, derivative):
-        ctx.planned, ctx.derivative = planned, derivative
+    def forward(ctx, x, planned, value, derivative, slope=None):
+        ctx.planned, ctx.derivative, ctx.slope = planned, derivative, slope
         ctx.save_for_backward(x)
         y = planned(x.detach(), "forward")
         return value(x.detach()) if y is None else y
@@ -34,11 +39,13 @@ class Elementwise(torch.autograd.Function):
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
         if torch.is_grad_enabled():  # create_graph=True: a derivative autograd can differentiate
-            return (g * ctx.derivative(x, True)).to(g.dtype), None, None, None
+            return (g * ctx.derivative(x, True)).to(g.dtype), None, None, None, None
+        if ctx.slope is not None and x.dtype in (torch.float32, torch.float64) and g.dtype == x.dtype:
+            return aten.leaky_relu_backward(g, x.detach(), ctx.slope, False), None, None, None, None
         d = ctx.planned(x.detach(), "derivative")
         if d is not None:
-            return d.mul_(g), None, None, None  # d is new, float32 as g: g * d in its memory
-        return (g * ctx.derivative(x.detach(), False)).to(g.dtype), None, None, None
+            return d.mul_(g), None, None, None, None  # d is new, float32 as g: g * d in its memory
+        return (g * ctx.derivative(x.detach(), False)).to(g.dtype), None, None, None, None
 
 
 class FromOutput(torch.autograd.Function):
