@@ -227,6 +227,10 @@ def test_sloped_node_second_derivative_and_the_paths_that_keep_the_formula():
     x = x0.clone().requires_grad_()
     (dx,) = torch.autograd.grad(_namespace.sloped_in_torch(x, w0, _where_formula).sum(), x)
     assert torch.equal(bits(dx), bits(torch.autograd.grad(_where_formula(x, w0).sum(), x)[0]))
+    # only the slopes need a gradient (a PReLU on the model's input): the node, dw alone
+    w = w0.clone().requires_grad_()
+    (dw,) = torch.autograd.grad(_namespace.sloped_in_torch(x0, w, _where_formula).sum(), w)
+    assert torch.equal(bits(dw), bits(torch.autograd.grad(_where_formula(x0, w).sum(), w)[0]))
     with torch.no_grad():  # no gradient: ATen's prelu kernel alone
         assert _namespace.sloped_in_torch(x, w0, _where_formula).grad_fn is None
 
