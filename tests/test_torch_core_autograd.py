@@ -150,3 +150,95 @@ def test_softmax_is_one_node_differentiated_from_its_output(case, dtype):
     assert torch.allclose(h.double(), ref_h.double(), rtol=10 * tol, atol=10 * tol, equal_nan=True)
     if case == "mask":
         assert torch.all(g[~keep] == 0) and not g[6].isnan().any()
+
+
+def _where_formula(x, w):
+    """prelu as the layers write it, differentiated op by op: the reference for ``Sloped``."""
+    positive = x > 0
+    return torch.where(positive, x, w * torch.where(positive, torch.tensor(0.0), x))
+
+
+SLOPES = {
+    "per element": ((40, 50), (50,)),
+    "shared axes": ((4, 5, 6, 3), (1, 1, 3)),
+    "one slope": ((40, 50), (1,)),
+    "full size": ((40, 50), (40, 50)),
+}
+
+
+@pytest.mark.parametrize("layout", ["contiguous", "transposed", "sliced", "g transposed", "g expanded"])
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64, torch.float16, torch.bfloat16])
+@pytest.mark.parametrize("case", list(SLOPES))
+def test_sloped_node_gives_the_formulas_bits(case, dtype, layout):
+    """Forward, dx and dw (summed over the broadcast axes) are the bits autograd gives for the
+    where formula: -0.0, NaN, the infinities, zero and negative slopes, inf and -0.0 in g."""
+    from rectifiers import _namespace
+
+    shape, w_shape = SLOPES[case]
+    n = math.prod(shape)
+    x, g = special(dtype, n=n)
+    x, g = x.view(shape), g.view(shape)
+    if layout == "transposed":
+        x = x.transpose(0, -1).contiguous().transpose(0, -1)
+    elif layout == "sliced":
+        x = torch.cat([x, x], dim=-1)[..., ::2]
+    elif layout == "g transposed":
+        g = g.transpose(0, -1).contiguous().transpose(0, -1)
+    elif layout == "g expanded":
+        g = g[:1].expand(shape)
+    rng = np.random.default_rng(1)
+    w = torch.tensor(rng.choice([0.25, 0.0, -0.0, -0.3, 2.0, 1e-30], size=w_shape), dtype=dtype)
+    results = []
+    for use_node in (True, False):
+        leaf, slopes = x.detach().clone().requires_grad_(), w.clone().requires_grad_()
+        if layout != "contiguous":  # clone keeps strides only where dense
+            leaf = torch.empty_strided(x.shape, x.stride(), dtype=dtype).copy_(x).requires_grad_()
+        if use_node and layout == "sliced":  # gaps in memory: the caller's formula, as written
+            assert _namespace.sloped_in_torch(leaf, slopes, _where_formula) is None
+            return
+        if use_node:
+            y = _namespace.sloped_in_torch(leaf, slopes, _where_formula)
+            assert type(y.grad_fn).__name__ == "SlopedBackward"
+        else:
+            y = _where_formula(leaf, slopes)
+        results.append((y, *torch.autograd.grad(y, (leaf, slopes), g)))
+    for ours, reference in zip(*results, strict=True):
+        assert torch.equal(bits(ours), bits(reference))
+        assert ours.stride() == reference.stride()
+
+
+def test_sloped_node_second_derivative_and_the_paths_that_keep_the_formula():
+    from rectifiers import _namespace
+
+    rng = np.random.default_rng(2)
+    x0 = torch.tensor(rng.standard_normal((6, 5)), dtype=torch.float64)
+    x0[0, :3] = torch.tensor([0.0, -0.0, math.nan])
+    w0 = torch.tensor(rng.uniform(0.1, 0.5, 5), dtype=torch.float64)
+    hessians = []
+    for use_node in (True, False):
+        x, w = x0.clone().requires_grad_(), w0.clone().requires_grad_()
+        y = _namespace.sloped_in_torch(x, w, _where_formula) if use_node else _where_formula(x, w)
+        dx, dw = torch.autograd.grad((y * y.detach()).sum(), (x, w), create_graph=True)
+        hessians.append(torch.autograd.grad((dx * x0 + 0).sum() + dw.pow(2).sum(), (x, w)))
+    for ours, reference in zip(*hessians, strict=True):
+        assert torch.equal(bits(ours), bits(reference))
+    assert hessians[0][1][3:].abs().min() > 0.01  # a curvature, not zeros (column 2 holds the NaN)
+    # only x needs a gradient (RReLU's drawn slopes): the node, dx alone
+    x = x0.clone().requires_grad_()
+    (dx,) = torch.autograd.grad(_namespace.sloped_in_torch(x, w0, _where_formula).sum(), x)
+    assert torch.equal(bits(dx), bits(torch.autograd.grad(_where_formula(x, w0).sum(), x)[0]))
+    # only the slopes need a gradient (a PReLU on the model's input): the node, dw alone
+    w = w0.clone().requires_grad_()
+    (dw,) = torch.autograd.grad(_namespace.sloped_in_torch(x0, w, _where_formula).sum(), w)
+    assert torch.equal(bits(dw), bits(torch.autograd.grad(_where_formula(x0, w).sum(), w)[0]))
+    with torch.no_grad():  # no gradient: ATen's prelu kernel alone
+        assert _namespace.sloped_in_torch(x, w0, _where_formula).grad_fn is None
+
+    def layer(t):  # as the Keras layer calls it
+        y = _namespace.sloped_in_torch(t, w0, _where_formula)
+        return _where_formula(t, w0) if y is None else y
+
+    traced = torch.jit.trace(layer, (x,), check_trace=False)
+    assert "prelu" not in str(traced.graph) and "where" in str(traced.graph)  # a tracer sees the formula
+    assert _namespace.sloped_in_torch(x, w0.float(), _where_formula) is None  # another dtype: the formula
+    assert _namespace.sloped_in_torch(x.detach().numpy(), w0, _where_formula) is None

@@ -125,6 +125,44 @@ def _plain(params: dict) -> bool:
     return all(type(v) in (int, float, bool, str, type(None)) for v in params.values())
 
 
+def _node(spec: ActivationSpec, params: dict, name, keep_integers: bool):
+    """``differentiated_in_torch``'s arguments after ``x`` for a forward call with plain
+    ``params``: ``(planned, value, derivative, slope)``; ``None`` where the activation has no
+    derivative or the call draws random slopes (those differentiate as written)."""
+    resolved = spec.resolve(**params)
+    if spec.derivative is None or spec.stochastic(resolved):
+        return None
+    return (
+        (lambda v, kind: _planned(spec, kind, v, params)) if name is None else (lambda v, kind: None),
+        lambda v: _run(spec, "forward", v, params, name, keep_integers),
+        lambda v, graph: derivative_of(spec, _in_working_dtype(v), params, fast=not graph),
+        spec.single_slope(resolved) if spec.single_slope is not None else None,
+    )
+
+
+def applier(spec: ActivationSpec, params: dict):
+    """``lambda x: evaluate(spec, x, params)`` for calls that repeat (a layer's each step): what
+    ``evaluate`` decides from ``params`` alone (the torch autograd node's arguments) is decided
+    once, at the first call, not at every call."""
+    node = []  # [the node's arguments, or None], once decided
+
+    @not_for_autograph
+    def apply(x):
+        if type(x) is not np.ndarray:
+            if not node:
+                node.append(
+                    _node(spec, params, None, spec.keeps_integers)
+                    if spec.elementwise and _plain(params)
+                    else None
+                )
+            y = None if node[0] is None else differentiated_in_torch(x, *node[0])
+            if y is not None:
+                return y
+        return evaluate(spec, x, params)
+
+    return apply
+
+
 def _run(spec: ActivationSpec, kind: str, x, params: dict, name, keep_integers: bool, out=None, fast=True):
     math = spec.forward if kind == "forward" else spec.derivative
     x, mask = (x, None) if type(x) is np.ndarray else _masked(spec, x, out)
@@ -132,14 +170,10 @@ def _run(spec: ActivationSpec, kind: str, x, params: dict, name, keep_integers: 
         y = _run(spec, kind, x, params, name, keep_integers, fast=fast)
         return np.ma.masked_array(y, mask=mask.copy())
     plain = fast and out is None and spec.elementwise and _plain(params)
-    differentiable = plain and kind == "forward" and type(x) is not np.ndarray and spec.derivative is not None
-    if differentiable and not spec.stochastic(spec.resolve(**params)):
-        y = differentiated_in_torch(  # a torch tensor that needs a gradient: one autograd node
-            x,
-            (lambda v, kind: _planned(spec, kind, v, params)) if name is None else (lambda v, kind: None),
-            lambda v: _run(spec, "forward", v, params, name, keep_integers),
-            lambda v, graph: derivative_of(spec, _in_working_dtype(v), params, fast=not graph),
-        )
+    forward = plain and kind == "forward" and type(x) is not np.ndarray
+    node = _node(spec, params, name, keep_integers) if forward else None
+    if node is not None:
+        y = differentiated_in_torch(x, *node)  # a torch tensor that needs a gradient: one autograd node
         if y is not None:
             return y
     if (

@@ -106,12 +106,13 @@ def numpy_view(x):
     return x.detach().numpy()
 
 
-def differentiated_in_torch(x, planned, value, derivative):
+def differentiated_in_torch(x, planned, value, derivative, slope=None):
     """``value(x)`` as one torch autograd node whose backward is ``g * derivative(x, graph)``,
     for an eager torch tensor that needs a gradient (``_torch_function``); ``None`` for every
     other input, and where a tracer or transform must see the math op by op. ``planned(x,
-    kind)``: the same value or derivative from a kept plan, or ``None``; tried first."""
-    return _torch_node(x, "Elementwise", planned, value, derivative)
+    kind)``: the same value or derivative from a kept plan, or ``None``; tried first. ``slope``:
+    f' below 0 where f' is 1 above 0 and that one number below (the spec's ``single_slope``)."""
+    return _torch_node(x, "Elementwise", planned, value, derivative, slope)
 
 
 def output_differentiated_in_torch(x, value, tangent):
@@ -120,6 +121,20 @@ def output_differentiated_in_torch(x, value, tangent):
     the vector-Jacobian product), for an eager torch tensor that needs a gradient; ``None``
     elsewhere, as ``differentiated_in_torch``."""
     return _torch_node(x, "FromOutput", value, tangent)
+
+
+def sloped_in_torch(x, slopes, formula):
+    """``formula(x, slopes)``, prelu with a tensor of slopes (``where(x > 0, x, slopes * where(x
+    > 0, 0, x))``), on eager torch tensors: one autograd node that gives autograd's bits for
+    ``formula`` in fewer passes (``_torch_function.Sloped``). ``None`` for every other input, and
+    where a tracer or transform must see ``formula`` op by op. The slopes are checked by the
+    caller: nothing here looks at the values."""
+    torch = sys.modules.get("torch")
+    if torch is None or not isinstance(x, torch.Tensor) or not isinstance(slopes, torch.Tensor):
+        return None
+    from . import _torch_function
+
+    return _torch_function.sloped(x, slopes, formula)
 
 
 def _torch_node(x, node: str, *args):

@@ -6,7 +6,7 @@ import inspect
 import keras
 import numpy as np
 import pytest
-from keras_testing import POINTS, gradients, to_numpy
+from keras_testing import BACKEND, POINTS, gradients, to_numpy
 
 import rectifiers as rf
 import rectifiers.keras as rk
@@ -89,6 +89,30 @@ def _dalpha(x):
     """d/d alpha of sum(prelu(x, alpha)): x where x <= 0, else 0 (NaN is not > 0; +inf gives 0, not
     0 * inf = NaN), summed over the batch."""
     return np.where(x > 0, np.float32(0), x).sum(0)
+
+
+@pytest.mark.skipif(BACKEND != "torch", reason="the torch backend runs eagerly: one autograd node")
+def test_prelu_on_torch_is_one_node_with_the_formulas_bits():
+    """Eager torch: one node (``_torch_function.Sloped``) whose value and gradients for x and for
+    alpha are the bits of the layer's formula differentiated op by op: -0.0, NaN, inf, zero and
+    negative slopes, -0.0 and inf in the incoming gradient."""
+    import torch
+
+    from rectifiers.keras._prelu import formula
+
+    x0 = torch.tensor(np.concatenate([X, X[::-1] * 3]))  # (4, 10)
+    g = torch.tensor(np.resize(POINTS[::-1], x0.shape)).nan_to_num(nan=2.0)
+    layer = rk.PReLU(keras.initializers.Constant(0.25))
+    layer.build((None, x0.shape[1]))
+    layer.set_weights([np.resize(np.float32([0.25, 0.0, -0.0, -0.5, 3.0]), x0.shape[1:])])
+    results = []
+    for use_layer in (True, False):
+        x, alpha = x0.clone().requires_grad_(), layer.alpha.value
+        y = layer(x) if use_layer else formula(x, alpha)
+        results.append((y, *torch.autograd.grad(y, (x, alpha), g)))
+    assert type(results[0][0].grad_fn).__name__ == "SlopedBackward"
+    for ours, written in zip(*results, strict=True):
+        assert torch.equal(ours.detach().view(torch.int32), written.detach().view(torch.int32))
 
 
 def test_prelu_alpha_initializer_accepts_a_float_or_any_keras_initializer():

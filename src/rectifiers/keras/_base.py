@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import keras
 
-from .._apply import evaluate
+from .._apply import applier
 from .._spec import ActivationSpec, get
 from . import _spelling
 
@@ -67,6 +67,7 @@ class Rectifier(keras.layers.Layer):
     def _configure(self, spec_name: str, params: dict, arguments: dict):
         self.spec = get(spec_name)
         self.params = self._resolve(params)
+        self._evaluate = applier(self.spec, self.params)
         self.arguments = arguments
         self.supports_masking = True
         self._create_state()
@@ -82,7 +83,7 @@ class Rectifier(keras.layers.Layer):
         locks a layer's state once it is built."""
 
     def call(self, inputs):
-        return evaluate(self.spec, inputs, self.params)
+        return self._evaluate(inputs)
 
     def compute_output_shape(self, input_shape):
         return input_shape
