@@ -229,15 +229,62 @@ def _one_plus_exp(xp, k, h, t):
     return hi, e + (p * t + lost)
 
 
+#: e^r = 1 + r + r^2 P(r) on |r| <= ln 2 / 2: near-minimax coefficients (Lawson's iteration on
+#: the relative error, in float64), as float32, 2^-27.9 of e^r with them.
+_P = (0.5, 0.16666534543037415, 0.041667237877845764, 0.008367509581148624, 0.001386375748552382)
+#: tanh x = x + x^3 T(x^2) on |x| <= 1/2, likewise: 2^-27.8 of tanh x.
+_T = (
+    -0.333333283662796,
+    0.13332964479923248,
+    -0.053899191319942474,
+    0.021297989413142204,
+    -0.006647486239671707,
+)
+
+
+def _exp_words(xp, x):
+    """``(k, hi, lo)`` with ``e^x = 2^k (hi + lo)`` to 2^-25 relative, ``hi`` in [0.7, 1.42],
+    for ``|x| < 175``: the cheap two words sigmoid and tanh need, where :func:`_reduced` keeps
+    2^-31 (``1 + r`` with its error exact, ``r^2 P(r)``, at most 0.07, in one word, the sum
+    renormalised)."""
+    k = xp.round(x * INV_LN2)
+    r, r_lo = _two_sum(x - k * LN2_HI, k * -LN2_LO)
+    q = _P[-1]
+    for c in reversed(_P[:-1]):
+        q = q * r + c
+    hi, e = _fast_two_sum(1.0, r)
+    hi, e = _fast_two_sum(hi, e + (r_lo + (r * r) * q))  # |e| <= ulp(hi) / 2
+    return k, hi, e
+
+
+def _quotient(xp, nh, nl, dh, dl):
+    """``(q, c)``: ``(nh + nl) / (dh + dl) = q + c`` to about 2^-32 relative, for ``dh`` in
+    [1, 2]: ``r = 1 / dh`` to 2^-16 (a linear start, within 1/17, and two Newton steps), ``q =
+    nh r``, and one correction by the residual from Dekker's exact product, times ``r``: the
+    error is about the product of ``q``'s and ``r``'s."""
+    r = 24 / 17 - (8 / 17) * dh
+    for _ in range(2):
+        r = r * (2.0 - dh * r)
+    q = nh * r
+    p, e = _two_product(q, dh)
+    return q, (((nh - p) - e) + (nl - q * dl)) * r
+
+
+def _scale_down(xp, v, k):
+    """``v * 2^k`` for integer-valued ``k`` in [-150, 0] and ``v`` in [0.35, 1.5]: ``v 2^(k + 24)``
+    is normal and exact, and ``2^-24`` rounds once."""
+    return (v * _pow2(xp, k + 24.0)) * 2.0**-24
+
+
 def sigmoid(x, xp):
-    r""":math:`1 / (1 + e^{-|x|})` for :math:`x \ge 0`, :math:`e^{-|x|} / (1 + e^{-|x|})` below."""
-    n = _clamp(xp, xp.where(x >= 0, -x, x), -110.0)
-    k, h, t = _reduced(xp, n)
-    dh, dl = _one_plus_exp(xp, k, h, t)
-    eh, e = _fast_two_sum(1.0, h)
+    r""":math:`1 / (1 + e)` for :math:`x \ge 0`, :math:`e / (1 + e)` below, :math:`e = e^{-|x|}`."""
+    n = _clamp(xp, xp.where(x >= 0, -x, x), -104.0)  # below, 0 to float32 (and 2^k is normal)
+    k, mh, ml = _exp_words(xp, n)
+    p = _pow2(xp, xp.where(k < -126.0, -126.0, k))  # below 2^-126 only its existence matters
+    dh, dl = _fast_two_sum(1.0, p * mh)
     positive = x >= 0
-    q, c = _divide(xp.where(positive, 1.0, eh), xp.where(positive, 0.0, e + t), dh, dl, _reciprocal(dh))
-    return _scale(xp, q + c, xp.where(positive, 0.0, k))
+    q, c = _quotient(xp, xp.where(positive, 1.0, mh), xp.where(positive, 0.0, ml), dh, dl + p * ml)
+    return _scale_down(xp, q + c, xp.where(positive, 0.0, k))
 
 
 def sigmoid_derivative(x, xp, factor=1.0, shift=0.0):
@@ -259,12 +306,21 @@ def tanh_derivative(x, xp):
 
 
 def tanh(x, xp):
-    r""":math:`-E / (2 + E)` with :math:`E = e^{-2|x|} - 1`, the sign of :math:`x` put back
-    (from :math:`|x| = 10` on, 1 to float32, and 10 stands in; below 2^-13, x itself)."""
-    hi, lo = _expm1(xp, _clamp(xp, xp.where(x >= 0, x * -2.0, x * 2.0), -20.0))
-    dh, e = _fast_two_sum(2.0, hi)
-    q, c = _divide(-hi, -lo, dh, e + lo, _reciprocal(dh))
+    r""":math:`x + x^3 T(x^2)` for :math:`|x| < 1/2`; above, :math:`(1 - E) / (1 + E)` with
+    :math:`E = e^{-2|x|}` and the sign of :math:`x` put back (from :math:`|x| = 10` on, 1 to
+    float32, and 10 stands in)."""
+    a = _clamp(xp, xp.where(x >= 0, -x, x), -10.0)  # -|x|
+    k, mh, ml = _exp_words(xp, a * 2.0)
+    p = _pow2(xp, k)
+    e, el = p * mh, p * ml  # E = e + el, at most e^-1
+    nh, nl = _fast_two_sum(1.0, -e)
+    dh, dl = _fast_two_sum(1.0, e)
+    q, c = _quotient(xp, nh, nl - el, dh, dl + el)
     y = q + c
-    y = xp.where(x < 0, -y, y)
-    # below 2^-13, tanh x is x to float32 (x^3 / 3 < 2^-27 x), and the words would be subnormal
-    return xp.where((x < 2.0**-13) & (x > -(2.0**-13)), x, y)
+    small = a > -0.5
+    s = xp.where(small, x, 0.0)
+    z = s * s
+    t = _T[-1]
+    for coefficient in reversed(_T[:-1]):
+        t = t * z + coefficient
+    return xp.where(small, s + s * (z * t), xp.where(x < 0, -y, y))
