@@ -142,18 +142,21 @@ def _times(xp, alpha, hi, lo):
 
 
 def _reciprocal(d):
-    """``1 / d`` to about 2^-23 relative for ``1 <= d <= 2``, without a division: a linear start
-    (within 1/17) and three Newton steps. XLA fuses it; it keeps a division apart, a loop of its
-    own, wherever the quotient has several users."""
+    """``1 / d`` to about 2^-16 relative for ``1 <= d <= 2``, without a division: a linear start
+    (within 1/17) and two Newton steps (``(1/17)^4``): :func:`_divide`'s correction squares the
+    error. XLA fuses it; it keeps a division apart, a loop of its own, wherever the quotient has
+    several users."""
     r = 24 / 17 - (8 / 17) * d
-    for _ in range(3):
+    for _ in range(2):
         r = r * (2.0 - d * r)
     return r
 
 
 def _divide(nh, nl, dh, dl, r):
-    """``(q, c)``: ``(nh + nl) / (dh + dl) = q + c`` to about 2^-44 relative, for ``r`` within
-    2^-22 of ``1 / dh``: one Newton step with the residual from Dekker's exact product."""
+    """``(q, c)``: ``(nh + nl) / (dh + dl) = q + c`` to about 2^-32 relative, for ``r`` within
+    2^-16 of ``1 / dh`` and ``|dl| <= ulp(dh)``: ``q = nh r`` is within about 2^-16, and one
+    Newton step with the residual from Dekker's exact product, times ``r``, leaves the product
+    of the two errors."""
     q = nh * r
     p, e = _two_product(q, dh)
     return q, (((nh - p) - e) + (nl - q * dl)) * r
@@ -221,14 +224,6 @@ def _clamp(xp, x, low):
     return xp.where(x < low, low, x)
 
 
-def _one_plus_exp(xp, k, h, t):
-    """``(hi, lo)``: ``1 + 2^k (1 + h + t)``, for ``k <= 0``."""
-    p = _pow2(xp, xp.where(k < -126.0, -126.0, k))  # below 2^-126 only its existence matters
-    hi, e = _fast_two_sum(1.0 + p, p * h)  # 1 + p is exact for k >= -23, else 1 ...
-    lost = xp.where(k < -23, p, 0.0)  # ... and loses p
-    return hi, e + (p * t + lost)
-
-
 #: e^r = 1 + r + r^2 P(r) on |r| <= ln 2 / 2: near-minimax coefficients (Lawson's iteration on
 #: the relative error, in float64), as float32, 2^-27.9 of e^r with them.
 _P = (0.5, 0.16666534543037415, 0.041667237877845764, 0.008367509581148624, 0.001386375748552382)
@@ -257,47 +252,41 @@ def _exp_words(xp, x):
     return k, hi, e
 
 
-def _quotient(xp, nh, nl, dh, dl):
-    """``(q, c)``: ``(nh + nl) / (dh + dl) = q + c`` to about 2^-32 relative, for ``dh`` in
-    [1, 2]: ``r = 1 / dh`` to 2^-16 (a linear start, within 1/17, and two Newton steps), ``q =
-    nh r``, and one correction by the residual from Dekker's exact product, times ``r``: the
-    error is about the product of ``q``'s and ``r``'s."""
-    r = 24 / 17 - (8 / 17) * dh
-    for _ in range(2):
-        r = r * (2.0 - dh * r)
-    q = nh * r
-    p, e = _two_product(q, dh)
-    return q, (((nh - p) - e) + (nl - q * dl)) * r
+def _one_plus(xp, k, hi, lo):
+    """``(dh, dl)``: ``1 + 2^k (hi + lo)`` as two words, ``|dl| <= ulp(dh)``, for ``k <= 0`` and
+    ``2^k hi <= 1`` (Fast2Sum; below 2^-126 only the existence of ``2^k`` matters)."""
+    p = _pow2(xp, xp.where(k < -126.0, -126.0, k))
+    dh, dl = _fast_two_sum(1.0, p * hi)
+    return dh, dl + p * lo
 
 
 def _scale_down(xp, v, k):
-    """``v * 2^k`` for integer-valued ``k`` in [-150, 0] and ``v`` in [0.35, 1.5]: ``v 2^(k + 24)``
-    is normal and exact, and ``2^-24`` rounds once."""
-    return (v * _pow2(xp, k + 24.0)) * 2.0**-24
+    """``v * 2^k`` for integer-valued ``k`` in [-166, 87] and ``v`` in [1/8, 2]: ``v 2^(k + 40)``
+    is exact (normal) wherever the result is above 2^-160, and ``2^-40`` rounds once."""
+    return (v * _pow2(xp, k + 40.0)) * 2.0**-40
 
 
 def sigmoid(x, xp):
-    r""":math:`1 / (1 + e)` for :math:`x \ge 0`, :math:`e / (1 + e)` below, :math:`e = e^{-|x|}`."""
-    n = _clamp(xp, xp.where(x >= 0, -x, x), -104.0)  # below, 0 to float32 (and 2^k is normal)
-    k, mh, ml = _exp_words(xp, n)
-    p = _pow2(xp, xp.where(k < -126.0, -126.0, k))  # below 2^-126 only its existence matters
-    dh, dl = _fast_two_sum(1.0, p * mh)
+    r""":math:`1 / (1 + e)` for :math:`x \ge 0`, :math:`e / (1 + e)` below, :math:`e = e^{-|x|}`
+    (below -110, as at -110: 0 to float32)."""
+    k, mh, ml = _exp_words(xp, _clamp(xp, xp.where(x >= 0, -x, x), -110.0))
+    dh, dl = _one_plus(xp, k, mh, ml)
     positive = x >= 0
-    q, c = _quotient(xp, xp.where(positive, 1.0, mh), xp.where(positive, 0.0, ml), dh, dl + p * ml)
+    nh, nl = xp.where(positive, 1.0, mh), xp.where(positive, 0.0, ml)
+    q, c = _divide(nh, nl, dh, dl, _reciprocal(dh))
     return _scale_down(xp, q + c, xp.where(positive, 0.0, k))
 
 
 def sigmoid_derivative(x, xp, factor=1.0, shift=0.0):
     r""":math:`e / (1 + e)^2` with :math:`e = e^{-|x|}`. With ``factor=2, shift=2`` it is
-    :math:`\mathrm{sech}^2 x = 4 e^{-2|x|} / (1 + e^{-2|x|})^2`."""
-    n = _clamp(xp, xp.where(x >= 0, x * -factor, x * factor), -110.0)
-    k, h, t = _reduced(xp, n)
-    dh, dl = _one_plus_exp(xp, k, h, t)
-    eh, e = _fast_two_sum(1.0, h)
+    :math:`\mathrm{sech}^2 x = 4 e^{-2|x|} / (1 + e^{-2|x|})^2`. (The argument stops at -110,
+    where both are 0 to float32.)"""
+    k, mh, ml = _exp_words(xp, _clamp(xp, xp.where(x >= 0, x * -factor, x * factor), -110.0))
+    dh, dl = _one_plus(xp, k, mh, ml)
     r = _reciprocal(dh)
-    q, c = _divide(eh, e + t, dh, dl, r)
+    q, c = _divide(mh, ml, dh, dl, r)
     q, c = _divide(q, c, dh, dl, r)
-    return _scale(xp, q + c, k + shift)
+    return _scale_down(xp, q + c, k + shift)
 
 
 def tanh_derivative(x, xp):
@@ -315,7 +304,7 @@ def tanh(x, xp):
     e, el = p * mh, p * ml  # E = e + el, at most e^-1
     nh, nl = _fast_two_sum(1.0, -e)
     dh, dl = _fast_two_sum(1.0, e)
-    q, c = _quotient(xp, nh, nl - el, dh, dl + el)
+    q, c = _divide(nh, nl - el, dh, dl + el, _reciprocal(dh))
     y = q + c
     small = a > -0.5
     s = xp.where(small, x, 0.0)
