@@ -14,7 +14,13 @@ The pieces:
   Taylor polynomial, the sum kept as two words (Fast2Sum);
 * products by a constant split into an 11-bit head (exact against a 13-bit split of the
   other factor) and a tail; quotients (denominators in [1, 2]) by a reciprocal from Newton's
-  iteration and one more step with an exact residual (Dekker).
+  iteration (two steps, 2^-16) and one more step with an exact residual (Dekker).
+
+sigmoid, tanh and their derivatives need less: a result within 1 ulp of the reference only
+needs its value before the last rounding within 1 ulp of the exact one (a relative 2^-24), not
+the 2^-30 above. They take ``e^x = 2^k (hi + lo)`` to 2^-25 (:func:`_exp_words`: ``r^2 P(r)``
+in one word, ``P`` near-minimax of degree 4), and tanh below 1/2 is an odd polynomial (no
+``e^x - 1`` there); each function's docstring adds up its errors.
 
 Every identity used holds whether or not the compiler fuses ``a * b + c`` into one FMA (XLA
 on CPU does): each product that feeds an addition is exact, or its error is far below the
@@ -241,9 +247,12 @@ def _exp_words(xp, x):
     """``(k, hi, lo)`` with ``e^x = 2^k (hi + lo)`` to 2^-25 relative, ``hi`` in [0.7, 1.42],
     for ``|x| < 175``: the cheap two words sigmoid and tanh need, where :func:`_reduced` keeps
     2^-31 (``1 + r`` with its error exact, ``r^2 P(r)``, at most 0.07, in one word, the sum
-    renormalised)."""
+    renormalised). ``x - k LN2_HI`` is exact and a multiple of 2^-25 (of ``ulp(x)`` and of
+    2^-16) where ``k != 0``, so Fast2Sum is exact for it and ``|k LN2_LO| < 2^-12`` though the
+    second may be the larger (it needs the first to be a multiple of the second's ulp: Boldo,
+    Graillat and Muller, "On the robustness of the 2Sum and Fast2Sum algorithms", 2017)."""
     k = xp.round(x * INV_LN2)
-    r, r_lo = _two_sum(x - k * LN2_HI, k * -LN2_LO)
+    r, r_lo = _fast_two_sum(x - k * LN2_HI, k * -LN2_LO)  # exact: see above
     q = _P[-1]
     for c in reversed(_P[:-1]):
         q = q * r + c
@@ -268,7 +277,14 @@ def _scale_down(xp, v, k):
 
 def sigmoid(x, xp):
     r""":math:`1 / (1 + e)` for :math:`x \ge 0`, :math:`e / (1 + e)` below, :math:`e = e^{-|x|}`
-    (below -110, as at -110: 0 to float32)."""
+    (below -110, as at -110: 0 to float32).
+
+    Errors, before the last rounding, in units of the result's ulp (below 1 keeps the result
+    within 1 ulp of the reference; a relative 2^-24 is at most 1 ulp): ``e``'s 2^-25 relative
+    (:func:`_exp_words`; 2^-25.7 measured) enters :math:`e / (1 + e)` times
+    :math:`1 / (1 + e) \le 1` and :math:`1 / (1 + e)` times :math:`e / (1 + e) \le 1/2`;
+    ``1 + e`` is exact in two words; the quotient adds about 2^-32; the scale by 2^k is exact.
+    So under 0.6 ulp (measured on 14 Mi points, eagerly: at most 0.22 below 0, 0.05 above)."""
     k, mh, ml = _exp_words(xp, _clamp(xp, xp.where(x >= 0, -x, x), -110.0))
     dh, dl = _one_plus(xp, k, mh, ml)
     positive = x >= 0
@@ -297,7 +313,14 @@ def tanh_derivative(x, xp):
 def tanh(x, xp):
     r""":math:`x + x^3 T(x^2)` for :math:`|x| < 1/2`; above, :math:`(1 - E) / (1 + E)` with
     :math:`E = e^{-2|x|}` and the sign of :math:`x` put back (from :math:`|x| = 10` on, 1 to
-    float32, and 10 stands in)."""
+    float32, and 10 stands in; below 2^-13, x itself).
+
+    Errors, in units of the result's ulp before the last rounding (which must stay below 1):
+    below 1/2 the polynomial's 2^-27.8 and four roundings in ``x^3 T``, at most ``x^2 / 3 <
+    1/12`` of the result, so under 0.5; above, ``E``'s 2^-25 relative enters ``tanh`` times ``2E
+    / (1 - E^2) <= 0.85`` (largest at 1/2), ``1 - E`` and ``1 + E`` are exact in two words, and
+    the quotient adds about 2^-32: under 0.5. (Measured on 14 Mi points, eagerly: at most 0.26 below 1/2, 0.18
+    above.)"""
     a = _clamp(xp, xp.where(x >= 0, -x, x), -10.0)  # -|x|
     k, mh, ml = _exp_words(xp, a * 2.0)
     p = _pow2(xp, k)
@@ -312,4 +335,6 @@ def tanh(x, xp):
     t = _T[-1]
     for coefficient in reversed(_T[:-1]):
         t = t * z + coefficient
-    return xp.where(small, s + s * (z * t), xp.where(x < 0, -y, y))
+    y = xp.where(small, s + s * (z * t), xp.where(x < 0, -y, y))
+    # below 2^-13 that is x, but XLA would flush a subnormal x to 0 in the arithmetic
+    return xp.where(a > -(2.0**-13), x, y)
