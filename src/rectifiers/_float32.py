@@ -158,14 +158,13 @@ def _newton_reciprocal(d):
 
 
 def _divide(nh, nl, d, r):
-    """``(q, c)``: ``(nh + nl) / (dh + dl) = q + c`` to the square of ``r``'s error plus about
+    """``(q, c)``: ``(nh + nl) / (d1 + d2) = q + c`` to the square of ``r``'s error plus about
     2^-33 relative, for ``d = (d1, d2)`` from :func:`_denominator` and ``r`` near ``1 / (d1 +
-    d2)``: ``q = nh r``, and one Newton
-    step with the residual, times ``r``, which leaves the product of the two errors.
-    The residual ``nh - q d1`` is exact: ``q d1`` is a 24-bit times an 11-bit number, so Dekker's
-    product needs the split of ``q`` alone, ``qh d1`` and ``ql d1`` are exact, and ``nh - p``
-    is exact (Sterbenz: ``p`` is within 2^-10 of ``nh``); ``q d2`` (``|d2| < 2^-10``) rounds
-    at 2^-34 of ``nh``."""
+    d2)``: ``q = nh r``, and one Newton step with the residual, times ``r``, which leaves the
+    product of the two errors. The residual ``nh - q d1`` is exact: ``q d1`` is a 24-bit times
+    an 11-bit number, so Dekker's product needs the split of ``q`` alone, ``qh d1`` and ``ql
+    d1`` are exact, and ``nh - p`` is exact (Sterbenz: ``p`` is within 2^-10 of ``nh``); ``q
+    d2`` (``|d2| < 2^-10``) rounds at 2^-34 of ``nh``."""
     d1, d2 = d
     q = nh * r
     p = q * d1
