@@ -33,8 +33,11 @@ def hard_inputs() -> np.ndarray:
     f32 = np.float32
     specials = [0.0, TINY, np.finfo(f32).max, np.inf, np.nan, 1e-45, 2.0**-60, 2.0**-13, 1.0]
     # thresholds: elu's -87 and -174, exp's underflow (-87.34, -103.97), tanh's 9.01 and 10,
-    # sigmoid's -110, expm1's -16.6 .. -17.4 (where 2^k - 1 stops being exact)
+    # sigmoid's -110, expm1's -16.6 .. -17.4 (where 2^k - 1 stops being exact), tanh's
+    # polynomial up to 1/2 and its x itself below 2^-13, sigmoid's 1 from 16.6 on, tanh' and
+    # sigmoid' going to 0 at 52 and 104
     edges = [87.0, 87.3365, 88.72, 103.97, 104.0, 110.0, 174.0, 9.01, 10.0, 16.6, 17.33, 17.5, 20.0]
+    edges += [0.5, 2.0**-13, 51.98, 55.0]
     near = np.concatenate(
         [np.float32(e) + np.arange(-2048, 2048, dtype=np.float32) * np.spacing(f32(e)) for e in edges]
     )
@@ -93,6 +96,47 @@ def test_a_wrong_coefficient_is_caught(monkeypatch):
     with pytest.raises(AssertionError, match="ulp at x="):
         with np.errstate(all="ignore"):
             _check("elu", math_(X, np), flushes=False)
+
+
+@pytest.mark.parametrize("library", ["numpy", "jax"])
+def test_sigmoid_and_tanh_at_the_specials(library):
+    """Signs of zero, NaN, infinities, a subnormal and both sides of tanh's split at 1/2 and
+    2^-13, exactly (the ulp check counts -0.0 and +0.0 as one point)."""
+    if library == "jax":
+        pytest.importorskip("jax")
+    half, tiny = np.float32(0.5), np.float32(2.0**-13)
+    x = np.float32([0.0, -0.0, np.nan, np.inf, -np.inf, 1e-45, -1e-45, 0.25, -0.25, 200.0, -200.0])
+    x = np.concatenate([x, [np.nextafter(half, 0), half, -half, np.nextafter(tiny, 0), tiny, -tiny]])
+    with np.errstate(all="ignore"):
+        got = {name: exhaustive.compiled(library, exhaustive.formulation(name)[0])(x) for name in CASES}
+    np.testing.assert_array_equal(np.signbit(got["tanh"][:2]), [False, True])
+    np.testing.assert_array_equal(got["sigmoid"][:2], [0.5, 0.5])
+    np.testing.assert_array_equal(got["sigmoid'"][:2], [0.25, 0.25])
+    np.testing.assert_array_equal(got["tanh'"][:2], [1.0, 1.0])
+    for name in ("sigmoid", "tanh", "sigmoid'", "tanh'"):
+        assert np.isnan(got[name][2]), name
+    np.testing.assert_array_equal(got["tanh"][3:5], [1.0, -1.0])
+    np.testing.assert_array_equal(got["sigmoid"][3:5], [1.0, 0.0])
+    np.testing.assert_array_equal(got["sigmoid'"][3:5], [0.0, 0.0])
+    np.testing.assert_array_equal(got["sigmoid"][9:11], [1.0, 0.0])
+    np.testing.assert_array_equal(got["tanh'"][9:11], [0.0, 0.0])
+    # tanh's tiny x comes back itself, subnormal ones included (XLA flushes only arithmetic)
+    np.testing.assert_array_equal(got["tanh"][5:7], x[5:7])
+    np.testing.assert_array_equal(got["tanh"][-3:], x[-3:])
+    want = np.tanh(x[-6:-3].astype(np.float64)).astype(np.float32)
+    assert np.all(np.abs(got["tanh"][-6:-3].view(np.int32) - want.view(np.int32)) <= 1)
+
+
+@pytest.mark.parametrize(("table", "name"), [("_P", "sigmoid"), ("_T", "tanh")])
+def test_a_wrong_cheap_coefficient_is_caught(monkeypatch, table, name):
+    """The check can fail for the cheap words too: a coefficient off by 1e-4 in ``_P`` (exp) or
+    ``_T`` (tanh below 1/2) puts the result more than 1 ulp off."""
+    values = getattr(_float32, table)
+    monkeypatch.setattr(_float32, table, (values[0], values[1] * 1.0001, *values[2:]))
+    math_, _ = exhaustive.formulation(name)
+    with pytest.raises(AssertionError, match="ulp at x="):
+        with np.errstate(all="ignore"):
+            _check(name, math_(X, np), flushes=False)
 
 
 def test_split_constant_is_exact_and_short():

@@ -119,10 +119,11 @@ class ActivationSpec:
     keeps_integers: bool = False
     rounds_once: bool = False  # computed in float64 where available, rounded once (see _dtypes)
     #: The same math in float32 arithmetic alone, ``(forward, derivative)`` with the signatures of
-    #: the two above, each within 1 ulp of the exact value for every float32 input (``_float32``,
-    #: checked on all 2^32 by tests/exhaustive/float32_formulation.py). ``_dtypes.float32_math``
-    #: says where it replaces the float64 pass; ``float32_compiled``: whether it is faster than that
-    #: pass in compiled code (XLA), so that float32 input computes with it there too.
+    #: the two above, each within 1 ulp of the reference rounded to float32 for every float32
+    #: input (``_float32``, checked on all 2^32 by tests/exhaustive/float32_formulation.py).
+    #: ``_dtypes.float32_math`` says where it replaces the float64 pass; ``float32_compiled``:
+    #: whether it is faster than that pass in compiled code (XLA), so that float32 input
+    #: computes with it there too.
     float32: tuple[Callable, Callable] | None = None
     float32_compiled: bool = False
     check: Callable[[dict], str | None] | None = None  # checks across parameters
