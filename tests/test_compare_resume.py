@@ -17,8 +17,12 @@ from rectifiers.lab import results
 
 pytest.importorskip("torch")
 
-GRID = ["--models", "mlp", "--activations", "relu", "sigmoid", "tanh", "--seeds", "1", "--epochs", "2"]
+#: Three runs, each long enough (40 epochs: about 0.4 s here, where 2 epochs took 30-70 ms, less
+#: than one poll) that a signal sent when the first has been written lands before the last ends.
+GRID = ["--models", "mlp", "--activations", "relu", "sigmoid", "tanh", "--seeds", "1", "--epochs", "40"]
 GRID += ["--jobs", "1", "--quiet"]
+#: How often the tests look for the first finished run.
+POLL = 0.005
 
 
 def test_resume_after_a_kill_redoes_only_the_missing_runs(tmp_path):
@@ -36,7 +40,7 @@ def test_resume_after_a_kill_redoes_only_the_missing_runs(tmp_path):
         while not (jsonl.exists() and jsonl.read_text().count("\n") >= 1):
             assert process.poll() is None, process.stderr.read().decode()
             assert time.monotonic() < deadline, "no finished run within the time limit"
-            time.sleep(0.05)
+            time.sleep(POLL)
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=30)
     finally:
@@ -102,7 +106,7 @@ def test_ctrl_c_keeps_the_finished_runs_and_says_how_to_resume(tmp_path):
     try:
         while not (jsonl.exists() and jsonl.read_text().count("\n") >= 1):
             assert process.poll() is None and time.monotonic() < deadline
-            time.sleep(0.05)
+            time.sleep(POLL)
         process.send_signal(signal.SIGINT)
         err = process.communicate(timeout=60)[1]
     finally:
