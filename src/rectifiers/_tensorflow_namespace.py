@@ -8,6 +8,7 @@ keeps its gradient connected to its operands, so nested tapes give second deriva
 
 import sys
 
+import numpy as np
 import tensorflow as tf
 from tensorflow.python.eager import record  # whether a tape is recording: no public API
 
@@ -116,21 +117,29 @@ def __array_namespace_info__():
 _FUSED: dict = {}
 
 
+#: Every bit of a float32 but its sign.
+_MAGNITUDE = np.int32(0x7FFFFFFF)
+
+
 @tf.custom_gradient
 def _relu(x):
-    """``x <= 0 ? +0.0 : x`` (NaN is not <= 0: it stays), differentiated by ``ReluGrad``: g where
-    y > 0, so 0 at NaN and at 0, as the kink rule. (tf.nn.relu keeps -0.0, and ``relu(x) + 0.0``,
-    which would make it +0.0, is folded back to ``relu(x)`` by Grappler and by XLA.)"""
-    y = tf.where(x <= 0, tf.zeros((), x.dtype), x)
-    return y, lambda g: tf.raw_ops.ReluGrad(gradients=g, features=y)
+    """float32 ``tf.nn.relu(x)`` with its sign bit cleared (relu(-0.0) = +0.0; NaN stays NaN),
+    differentiated by ``ReluGrad``: g where y > 0, so 0 at NaN and at 0, as the kink rule.
+    tf.nn.relu keeps -0.0, and ``relu(x) + 0.0``, which would make it +0.0, is folded back to
+    ``relu(x)`` by Grappler and by XLA; a bitwise and is not. (A select, ``x <= 0 ? 0 : x``,
+    is as exact and took 1.3x as long at (256, 256).)"""
+    relu = tf.nn.relu(x)
+    y = tf.bitcast(tf.bitwise.bitwise_and(tf.bitcast(relu, tf.int32), _MAGNITUDE), tf.float32)
+    # on relu, which the tape connects to x (a second derivative of zeros, not None)
+    return y, lambda g: tf.raw_ops.ReluGrad(gradients=g, features=relu)
 
 
 #: TensorFlow's own ops for a float32 tensor, per spec family, where they give the core's bits and
 #: the kink rule's gradient (tests/test_tensorflow_natives.py holds each to the compiled kernel's,
 #: on NaN, +-0, +-inf and the kinks): no compiled call's launch (docs/performance.md, "On the
-#: TensorFlow backend"). relu: a select and ``ReluGrad`` (``_relu``); leaky: ``x > 0 ? x : alpha *
-#: x`` and ``LeakyReluGrad``'s ``x > 0 ? g : g * alpha`` (alpha at NaN, as the kink rule). The
-#: slope is ``spec.single_slope``.
+#: TensorFlow backend"). relu: ``tf.nn.relu`` with the sign bit cleared, and ``ReluGrad``
+#: (``_relu``); leaky: ``x > 0 ? x : alpha * x`` and ``LeakyReluGrad``'s ``x > 0 ? g : g *
+#: alpha`` (alpha at NaN, as the kink rule). The slope is ``spec.single_slope``.
 _NATIVE = {
     "relu": lambda x, slope: _relu(x),
     "leaky": lambda x, slope: tf.nn.leaky_relu(x, alpha=slope),
