@@ -133,7 +133,7 @@ def _node(spec: ActivationSpec, params: dict, name, keep_integers: bool):
     if spec.derivative is None or spec.stochastic(resolved):
         return None
     return (
-        (lambda v, kind: _planned(spec, kind, v, params)) if name is None else (lambda v, kind: None),
+        (lambda v, kind: planned(spec, kind, v, params)) if name is None else (lambda v, kind: None),
         lambda v: _run(spec, "forward", v, params, name, keep_integers),
         lambda v, graph: derivative_of(spec, _in_working_dtype(v), params, fast=not graph),
         spec.single_slope(resolved) if spec.single_slope is not None else None,
@@ -296,7 +296,7 @@ def kept_plan(spec: ActivationSpec, kind: str, params: dict):
     return plan
 
 
-def _planned(spec: ActivationSpec, kind: str, x, params: dict):
+def planned(spec: ActivationSpec, kind: str, x, params: dict):
     """``evaluate``'s (or ``derivative_of``'s) bits for a C-contiguous CPU float32 torch ``x`` from
     a kept plan, skipping the per-call dispatch; ``None`` where no plan takes ``x``."""
     view = numpy_view(x)

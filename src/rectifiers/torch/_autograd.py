@@ -191,12 +191,15 @@ class Rectify(torch.autograd.Function):
     @staticmethod
     def backward(ctx, g):
         kept, weight = ctx.saved_tensors
-        return (*_gradients(ctx, g, kept, weight, ctx.needs_input_grad[1]), None, None, None, None)
+        gradients = _gradients(
+            ctx.spec, ctx.params, ctx.keep, ctx.shape, g, kept, weight, ctx.needs_input_grad[1]
+        )
+        return (*gradients, None, None, None, None)
 
 
-def _gradients(ctx, g, kept, weight, weight_grad: bool):
-    """``(g * f', prelu's weight gradient or None)`` from what the forward kept (``ctx.keep``)."""
-    spec, params, keep = ctx.spec, ctx.params, ctx.keep
+def _gradients(spec, params, keep, shape, g, kept, weight, weight_grad: bool):
+    """``(g * f', prelu's weight gradient or None)`` from what the forward kept (``keep``; ``shape``:
+    the input's, for a bit mask)."""
     gw = None
     if keep == "noise":
         gx = (g * kept).to(g.dtype)
@@ -204,7 +207,7 @@ def _gradients(ctx, g, kept, weight, weight_grad: bool):
         fused = not spec.stochastic(params) and not torch.is_grad_enabled()
         gx = unpack_backward(g, kept, spec.off_mask(params)) if fused else None
         if gx is None:
-            gx = _from_bits(spec, g, _bits.unpack(kept, ctx.shape), params)
+            gx = _from_bits(spec, g, _bits.unpack(kept, shape), params)
     elif spec.stochastic(params):
         gx = _rrelu_training_backward(spec, g, kept > 0, params)
     else:
@@ -242,8 +245,7 @@ class AtAddresses(torch.autograd.Function):
             d = torch.empty_like(x)
             if fixed.at_derivative(x.data_ptr(), d.data_ptr(), x.numel()):
                 return d.mul_(g), None
-        ctx.spec, ctx.params, ctx.keep, ctx.shape = fixed.spec, fixed.params, "input", x.shape
-        return _gradients(ctx, g, x, None, False)[0], None
+        return _gradients(fixed.spec, fixed.params, "input", x.shape, g, x, None, False)[0], None
 
 
 #: ``Rectify.apply`` without ``torch.autograd.Function.apply``'s Python wrapper (about 1.5 µs a

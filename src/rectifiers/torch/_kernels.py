@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import torch
 
-from .._apply import evaluate, kept_plan
+from .._apply import evaluate, planned
 from .._fast._compiled import _native
 from .._shapes import is_axis
 from .._spec import get as spec_of, names
@@ -68,12 +68,12 @@ def _relu6(spec, x, params, inplace):
     """relu6 by the kink rule (+0.0 at -0.0, NaN kept): out of place on CPU float32 the core's
     compiled kernel in one pass (its kept plan: blocks and threads); elsewhere ``threshold``, then
     ``clamp_max_`` (``hardtanh`` would keep -0.0)."""
-    if not inplace and x.numel() >= ONE_PASS_MIN and native_ready(x):
-        plan = kept_plan(spec, "forward", params)
-        y = None if plan is None else plan(_view(x))
-        if y is not None:
-            return torch.from_numpy(y)
-    return _threshold(x, inplace).clamp_max_(6.0)
+    y = (
+        planned(spec, "forward", x, params)
+        if not inplace and x.numel() >= ONE_PASS_MIN and native_ready(x)
+        else None
+    )
+    return _threshold(x, inplace).clamp_max_(6.0) if y is None else y
 
 
 FORWARD = {
